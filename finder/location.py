@@ -1,0 +1,80 @@
+"""Turn what a patient types (a ZIP, "City, ST", or a street address) into a point on the map.
+
+ZIP codes and city names are answered offline from the bundled ZIP data, so the common
+case needs no network. Only a street address goes to the online geocoder, and when that
+is unavailable we fall back to the ZIP or city inside the address, saying it is approximate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from finder.geocoding import Geocode, GeocodingError
+from finder.zip_index import city_centroid, state_code, zip_centroid
+
+_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
+_TRAILING_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
+_CITY_STATE = re.compile(r"^(?P<city>[A-Za-z .'\-]+?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z .]+)$")
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+    label: str
+    approximate: bool = False
+
+
+class LocationError(ValueError):
+    """A location we could not place; the message tells the patient what to try instead."""
+
+
+def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
+    """Place a ZIP, 'City, ST' or street address; raise LocationError with a helpful message."""
+    query = " ".join(str(text).split())
+    if not query:
+        raise LocationError("Enter a ZIP code, a city and state (like “Denver, CO”), or a street address.")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise LocationError("That location is too long. Enter a ZIP code, a city and state, or a street address.")
+
+    if zip_match := _ZIP.match(query):
+        found = zip_centroid(zip_match.group(1))
+        if found is None:
+            raise LocationError(f"We could not find the ZIP code {zip_match.group(1)}. Check the five digits.")
+        return Location(*found)
+
+    if city := _offline_city(query):
+        return city
+
+    if geocode is None:
+        return _fallback(query, "Street addresses need the online address service, which is switched off.")
+    try:
+        place = geocode(query)
+    except GeocodingError as error:
+        return _fallback(query, str(error))
+    if place is None:
+        raise LocationError(f"We could not find “{query}”. Try a ZIP code or a city and state, like “Denver, CO”.")
+    return Location(place.lat, place.lon, place.label)
+
+
+def _offline_city(query: str) -> Location | None:
+    match = _CITY_STATE.match(query)
+    if not match:
+        return None
+    state = state_code(match.group("state"))
+    found = city_centroid(match.group("city"), state) if state else None
+    return Location(*found) if found else None
+
+
+def _fallback(query: str, reason: str) -> Location:
+    """Use the ZIP or 'City, ST' at the end of an address when the address itself cannot be looked up."""
+    if zip_match := _TRAILING_ZIP.search(query):
+        found = zip_centroid(zip_match.group(1))
+        if found:
+            return Location(*found, approximate=True)
+    parts = [part.strip() for part in query.split(",")]
+    if len(parts) >= 3 and (city := _offline_city(f"{parts[-2]}, {parts[-1]}")):
+        return Location(city.lat, city.lon, city.label, approximate=True)
+    raise LocationError(f"{reason} Please search by ZIP code or by city and state instead.")

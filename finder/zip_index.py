@@ -1,0 +1,95 @@
+"""Offline US ZIP code and city centroids, from the `zipcodes` package's bundled data.
+
+Built once per process into pandas tables so that a lookup is a dictionary hit and the
+validator can compare 50k rows with their ZIP centroids in one vectorized step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+import zipcodes
+
+STATE_NAMES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands", "AS": "American Samoa",
+    "MP": "Northern Mariana Islands",
+}  # fmt: skip
+_STATE_BY_NAME = {name.lower(): code for code, name in STATE_NAMES.items()}
+# People write "St. Louis" and "Ft Worth"; the ZIP data spells them out.
+_CITY_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+def city_key(city: str) -> str:
+    """A city name folded for matching: lower case, single spaces, common abbreviations spelled out."""
+    words = city.lower().replace(".", " ").split()
+    return " ".join(_CITY_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def state_code(text: str) -> str | None:
+    """'IL', 'il' or 'Illinois' -> 'IL'; None for anything else."""
+    text = text.strip().rstrip(".")
+    if text.upper() in STATE_NAMES:
+        return text.upper()
+    return _STATE_BY_NAME.get(text.lower())
+
+
+@lru_cache(maxsize=1)
+def zip_table() -> pd.DataFrame:
+    """Every ZIP code with its centroid, city and state, indexed by the 5-digit string."""
+    rows = zipcodes.list_all()
+    table = pd.DataFrame(
+        {
+            "zip": [r["zip_code"] for r in rows],
+            "lat": pd.to_numeric([r["lat"] for r in rows]),
+            "lon": pd.to_numeric([r["long"] for r in rows]),
+            "city": [r["city"] for r in rows],
+            "state": [r["state"] for r in rows],
+            "standard": [r["zip_code_type"] == "STANDARD" for r in rows],
+        }
+    )
+    return table.set_index("zip")
+
+
+@lru_cache(maxsize=1)
+def city_table() -> pd.DataFrame:
+    """One centroid per (city, state): the mean of its street-delivery ZIPs, else of all its ZIPs."""
+    zips = zip_table().reset_index()
+    zips["city_key"] = zips["city"].map(city_key)
+    # Prefer STANDARD ZIPs (real neighbourhoods) over PO boxes and single-building ZIPs.
+    zips = zips.sort_values("standard", ascending=False)
+    has_standard = zips.groupby(["city_key", "state"])["standard"].transform("any")
+    zips = zips[zips["standard"] | ~has_standard]
+    return zips.groupby(["city_key", "state"]).agg(
+        lat=("lat", "mean"), lon=("lon", "mean"), city=("city", "first"), zips=("zip", "count")
+    )
+
+
+def zip_centroid(zip_code: str) -> tuple[float, float, str] | None:
+    """(lat, lon, 'City, ST') of a 5-digit ZIP, or None when there is no such ZIP."""
+    table = zip_table()
+    if zip_code not in table.index:
+        return None
+    row = table.loc[zip_code]
+    return float(row["lat"]), float(row["lon"]), f"{row['city']}, {row['state']}"
+
+
+def city_centroid(city: str, state: str) -> tuple[float, float, str] | None:
+    """(lat, lon, 'City, ST') for a city name in a state code, or None when we do not know it."""
+    key = (city_key(city), state)
+    table = city_table()
+    if key not in table.index:
+        return None
+    row = table.loc[key]
+    return float(row["lat"]), float(row["lon"]), f"{row['city']}, {state}"
