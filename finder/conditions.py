@@ -1,0 +1,239 @@
+"""The condition library: patient pages kept as Markdown files with front matter in data/conditions/.
+
+Staff edit these files by hand, so loading checks each one (pydantic for the front matter,
+plus cross-file checks for links) and reports what is wrong by file name instead of
+raising. A file with a fatal problem is left out; a broken link or unknown subspecialty
+is dropped and reported while the rest of the page is still shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import frontmatter
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from rapidfuzz import fuzz, process
+
+from finder import vocabulary
+
+CONDITIONS_DIR = Path(__file__).resolve().parents[1] / "data" / "conditions"
+_LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+_WORD = re.compile(r"[a-z0-9]+")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Words that say nothing about a condition ("my arm jerks at night").
+_STOP_WORDS = frozenset(
+    ("a", "an", "and", "are", "at", "i", "im", "is", "it", "my", "of", "on", "or", "the", "to", "with", "when",
+     "in", "have", "has", "been", "keep", "keeps", "get", "gets", "me", "mine", "our", "your", "his", "her",
+     "their", "left", "right", "arm", "arms", "leg", "legs", "hand", "hands", "night", "day", "sometimes")
+)  # fmt: skip
+#: A typed word counts as a near match of an index word from this similarity (0-100).
+FUZZY_CUTOFF = 85
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    url: HttpUrl
+
+
+class FrontMatter(BaseModel):
+    """What each condition file must declare; extra keys are refused so typos are caught."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    also_known_as: list[str] = []
+    symptom_words: list[str] = []
+    subspecialties: list[str] = Field(min_length=1)
+    related: list[str] = []
+    last_reviewed: dt.date
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("sources")
+    @classmethod
+    def _web_links_only(cls, sources: list[Source]) -> list[Source]:
+        for source in sources:
+            if source.url.scheme not in {"http", "https"}:
+                raise ValueError(f"the source link {source.url} must start with https://")
+        return sources
+
+
+@dataclass(frozen=True)
+class Condition:
+    slug: str
+    title: str
+    summary: str
+    also_known_as: tuple[str, ...]
+    symptom_words: tuple[str, ...]
+    subspecialties: tuple[str, ...]
+    related: tuple[str, ...]
+    last_reviewed: dt.date
+    sources: tuple[Source, ...]
+    body: str
+
+    @property
+    def subspecialty_labels(self) -> list[str]:
+        return [vocabulary.LABELS[slug] for slug in self.subspecialties]
+
+
+@dataclass
+class ConditionLibrary:
+    """All usable conditions by slug, the problems found while loading, and a symptom index."""
+
+    conditions: dict[str, Condition]
+    problems: list[str] = field(default_factory=list)
+    # word -> how many of each condition's names and symptom phrases contain it
+    _index: dict[str, Counter[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for condition in self.conditions.values():
+            for phrase in (
+                condition.title,
+                condition.slug.replace("-", " "),
+                *condition.also_known_as,
+                *condition.symptom_words,
+            ):
+                for word in _words(phrase):
+                    self._index.setdefault(word, Counter())[condition.slug] += 1
+
+    def get(self, slug: str) -> Condition | None:
+        return self.conditions.get(slug)
+
+    def alphabetical(self) -> list[Condition]:
+        return sorted(self.conditions.values(), key=lambda c: c.title.lower())
+
+    def search(self, query: str) -> list[Condition]:
+        """Conditions whose names, other names or symptom words match what a patient typed, best first.
+
+        Words are compared after light stemming ("twitching" ~ "twitch") and with a small
+        typo allowance ("seizrue"). Scoring is TF-IDF-like: a word counts more when a
+        condition lists it in several phrases and when few conditions list it at all.
+        """
+        scores: dict[str, float] = {}
+        vocabulary_words = list(self._index)
+        for word in _words(query):
+            if word in self._index:
+                matches = {word: 100.0}
+            elif len(word) >= 4:
+                found = process.extract(word, vocabulary_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                matches = {match: score for match, score, _ in found}
+            else:
+                matches = {}
+            for match, similarity in matches.items():
+                holders = self._index[match]
+                rarity = math.log(1 + len(self.conditions) / len(holders))
+                for slug, count in holders.items():
+                    scores[slug] = scores.get(slug, 0) + similarity / 100 * (1 + math.log(count)) * rarity
+        ranked = sorted(scores, key=lambda slug: (-scores[slug], self.conditions[slug].title))
+        return [self.conditions[slug] for slug in ranked]
+
+
+def _stem(word: str) -> str:
+    """Fold common English endings so 'jerks', 'jerking' and 'jerked' meet at 'jerk'."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2]:  # "twitchiness" is rare; "jerkking" is not a word
+        word = word[:-1]
+    return word
+
+
+def _words(text: str) -> set[str]:
+    return {_stem(word) for word in _WORD.findall(text.lower().replace("'", "")) if word not in _STOP_WORDS}
+
+
+def _plain_errors(error: ValidationError) -> str:
+    """pydantic's report in words a content editor understands."""
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "front matter"
+        if problem["type"] == "missing":
+            parts.append(f"“{where}” is missing")
+        elif problem["type"] == "extra_forbidden":
+            parts.append(f"“{where}” is not a field we know (check the spelling)")
+        else:
+            parts.append(f"“{where}”: {problem['msg']}")
+    return "; ".join(parts)
+
+
+def _read(path: Path) -> tuple[Condition | None, list[str]]:
+    name = path.name
+    slug = path.stem
+    if not _SLUG.match(slug):
+        return None, [f"{name}: file names must be lower-case words joined by dashes, like essential-tremor.md"]
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        meta = FrontMatter.model_validate(post.metadata)
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [f"{name}: cannot be read ({error})"]
+    except yaml.YAMLError as error:
+        return None, [f"{name}: the front matter is not valid YAML ({str(error).splitlines()[0]})"]
+    except ValidationError as error:
+        return None, [f"{name}: {_plain_errors(error)}"]
+    problems = []
+    known = []
+    for name_given in meta.subspecialties:
+        if found := vocabulary.to_slug(name_given):
+            known.append(found)
+        else:
+            hint = vocabulary.closest(name_given)
+            problems.append(
+                f"{name}: “{name_given}” is not a subspecialty we list" + (f"; did you mean “{hint}”?" if hint else "")
+            )
+    if not known:
+        return None, [*problems, f"{name}: no known subspecialty, so the page cannot link to the search"]
+    condition = Condition(
+        slug=slug,
+        title=meta.title,
+        summary=" ".join(meta.summary.split()),
+        also_known_as=tuple(meta.also_known_as),
+        symptom_words=tuple(meta.symptom_words),
+        subspecialties=tuple(dict.fromkeys(known)),
+        related=tuple(meta.related),
+        last_reviewed=meta.last_reviewed,
+        sources=tuple(meta.sources),
+        body=post.content,
+    )
+    return condition, problems
+
+
+def load_library(folder: Path = CONDITIONS_DIR) -> ConditionLibrary:
+    """Read every condition file in folder; never raises on bad content."""
+    conditions: dict[str, Condition] = {}
+    problems: list[str] = []
+    if not folder.is_dir():
+        return ConditionLibrary({}, [f"the condition folder {folder} does not exist"])
+    for path in sorted(folder.glob("*.md")):
+        condition, found = _read(path)
+        problems += found
+        if condition:
+            conditions[condition.slug] = condition
+    for slug, condition in list(conditions.items()):
+        broken = [other for other in condition.related if other not in conditions or other == slug]
+        dead_links = sorted({m.group(1) for m in _LINK.finditer(condition.body)} - set(conditions))
+        problems += [f"{slug}.md: the related condition “{other}” does not exist" for other in broken]
+        problems += [f"{slug}.md: the link [[{other}]] leads to a page that does not exist" for other in dead_links]
+        if broken:
+            conditions[slug] = replace(condition, related=tuple(r for r in condition.related if r not in broken))
+    return ConditionLibrary(conditions, problems)
+
+
+def render_body(condition: Condition, library: ConditionLibrary, href: Callable[[str], str]) -> str:
+    """The page text with [[slug|text]] turned into Markdown links (plain text when the page is missing)."""
+
+    def link(match: re.Match[str]) -> str:
+        slug, text = match.group(1), match.group(2)
+        target = library.get(slug)
+        shown = text or (target.title if target else slug)
+        return f"[{shown}]({href(slug)})" if target else shown
+
+    return _LINK.sub(link, condition.body)

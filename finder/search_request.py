@@ -1,0 +1,81 @@
+"""A patient's search as a small value that round-trips through the page URL.
+
+Every search has a link that can be bookmarked or sent to a family member, e.g.
+`find?location=60614&radius=25&sub=movement-disorders,epilepsy`. Anything odd in a shared
+or hand-edited URL is dropped with a note, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from finder import vocabulary
+from finder.conditions import ConditionLibrary
+from finder.search import DEFAULT_RADIUS_MILES, RADIUS_CHOICES_MILES
+
+MAX_TEXT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    location: str = ""
+    radius_miles: int = DEFAULT_RADIUS_MILES
+    subspecialties: tuple[str, ...] = ()
+    condition: str = ""
+    accepting_new_patients: bool = False
+    telehealth: bool = False
+    language: str = ""
+    name: str = ""
+
+    def to_query_params(self) -> dict[str, str]:
+        """The URL parameters for this search; defaults are left out to keep links short."""
+        params = {
+            "location": self.location,
+            "radius": str(self.radius_miles) if self.radius_miles != DEFAULT_RADIUS_MILES else "",
+            "sub": ",".join(self.subspecialties),
+            "condition": self.condition,
+            "accepting": "1" if self.accepting_new_patients else "",
+            "telehealth": "1" if self.telehealth else "",
+            "language": self.language,
+            "name": self.name,
+        }
+        return {key: value for key, value in params.items() if value}
+
+    def subspecialties_for(self, library: ConditionLibrary) -> tuple[str, ...]:
+        """The chosen subspecialties plus those that treat the chosen condition, without repeats."""
+        condition = library.get(self.condition)
+        from_condition = condition.subspecialties if condition else ()
+        return tuple(dict.fromkeys((*self.subspecialties, *from_condition)))
+
+
+def _text(value: str) -> str:
+    return " ".join(value.split())[:MAX_TEXT_LENGTH]
+
+
+def from_query_params(params: Mapping[str, str], library: ConditionLibrary) -> tuple[SearchRequest, list[str]]:
+    """Read a search from URL parameters; returns it with notes about anything that was ignored."""
+    notes: list[str] = []
+    request = SearchRequest(
+        location=_text(params.get("location", "")),
+        language=_text(params.get("language", "")),
+        name=_text(params.get("name", "")),
+        accepting_new_patients=params.get("accepting", "") in {"1", "true", "yes"},
+        telehealth=params.get("telehealth", "") in {"1", "true", "yes"},
+    )
+    if radius := params.get("radius", ""):
+        if radius.isdigit() and int(radius) in RADIUS_CHOICES_MILES:
+            request = replace(request, radius_miles=int(radius))
+        else:
+            notes.append(f"The link asked for a radius of “{_text(radius)}”; we used {DEFAULT_RADIUS_MILES} miles.")
+    wanted = [part.strip() for part in params.get("sub", "").split(",") if part.strip()]
+    slugs = [slug for slug in wanted if slug in vocabulary.LABELS]
+    if unknown := [part for part in wanted if part not in vocabulary.LABELS]:
+        notes.append("The link named subspecialties we do not list, which were left out: " + ", ".join(unknown))
+    request = replace(request, subspecialties=tuple(dict.fromkeys(slugs)))
+    if condition := params.get("condition", ""):
+        if library.get(condition):
+            request = replace(request, condition=condition)
+        else:
+            notes.append(f"The link named a condition we do not have a page for (“{_text(condition)}”).")
+    return request, notes

@@ -1,0 +1,50 @@
+"""Configuration from Streamlit secrets (Community Cloud's settings box, or .streamlit/secrets.toml).
+
+Every setting has a safe default so the app runs with no secrets at all. The environment
+variable NEUROFINDER_GEOCODER=off switches the online address lookup off (tests, CI).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from finder.geocoding import DEFAULT_USER_AGENT
+
+
+@dataclass(frozen=True)
+class Settings:
+    geocoder_enabled: bool = True
+    geocoder_user_agent: str = DEFAULT_USER_AGENT
+    geocoder_timeout_seconds: float = 5.0
+    data_csv_url: str = ""
+    data_refresh_minutes: int = 15
+    manage_password: str = ""
+
+
+def _section(secrets: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = secrets.get(name, {})
+    return value if isinstance(value, Mapping) else {}
+
+
+def load_settings() -> Settings:
+    """Settings from st.secrets, falling back to defaults when there is no secrets file."""
+    try:
+        secrets: Mapping[str, Any] = st.secrets.to_dict()
+    except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError subclasses it)
+        secrets = {}
+    geocoder, data, manage = (_section(secrets, name) for name in ("geocoder", "data", "manage"))
+    defaults = Settings()
+    return Settings(
+        geocoder_enabled=bool(geocoder.get("enabled", True))
+        and os.environ.get("NEUROFINDER_GEOCODER", "").lower() not in {"off", "0", "false"},
+        geocoder_user_agent=str(geocoder.get("user_agent", defaults.geocoder_user_agent)),
+        geocoder_timeout_seconds=float(geocoder.get("timeout_seconds", defaults.geocoder_timeout_seconds)),
+        data_csv_url=str(data.get("csv_url", "")),
+        data_refresh_minutes=int(data.get("refresh_minutes", defaults.data_refresh_minutes)),
+        manage_password=str(manage.get("password", "")),
+    )

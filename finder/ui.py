@@ -1,0 +1,174 @@
+"""Streamlit building blocks shared by the pages: result cards, the results map, condition pages.
+
+Everything staff or patients typed is escaped here before it reaches Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from finder.conditions import Condition, ConditionLibrary, render_body
+from finder.csv_io import to_csv_bytes
+from finder.location import Location
+from finder.mapping import build_map
+from finder.safety import directions_url, escape_markdown, markdown_link, safe_url, tel_url
+from finder.search import SearchResult
+from finder.search_request import SearchRequest
+
+FIND_PAGE = "pages/find_specialist.py"
+CONDITIONS_PAGE = "pages/conditions.py"
+#: Result cards shown at first and added by each "Show more".
+PAGE_SIZE = 20
+MAP_HEIGHT = 480
+DISCLAIMER = (
+    "This information is for general education and is not medical advice. It cannot diagnose you or "
+    "replace a visit with a doctor who knows your health. **If you think you are having a medical "
+    "emergency, call 911.**"
+)
+EXPORT_COLUMNS = {
+    "name": "Name",
+    "credentials": "Credentials",
+    "subspecialty_labels": "Subspecialties",
+    "clinic": "Clinic",
+    "address": "Address",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP",
+    "phone": "Phone",
+    "distance_miles": "Miles away",
+    "website": "Website",
+}
+
+
+def condition_href(slug: str) -> str:
+    """Relative link to a condition page, usable inside Markdown text."""
+    return f"conditions?condition={slug}"
+
+
+def specialist_card(specialist: pd.Series) -> None:
+    """One result: who, what they treat, where, and one-tap call and directions."""
+    with st.container(border=True):
+        name = f"**{escape_markdown(specialist['name'])}**"
+        if specialist["credentials"]:
+            name += f", {escape_markdown(specialist['credentials'])}"
+        st.markdown(f"{name}  \n{escape_markdown(specialist['subspecialty_labels'])}")
+        address = f"{specialist['address']}, {specialist['city']}, {specialist['state']} {specialist['zip']}"
+        clinic = f"{escape_markdown(specialist['clinic'])}  \n" if specialist["clinic"] else ""
+        st.markdown(f"{clinic}{escape_markdown(address)}")
+        links = [
+            "📞 " + markdown_link(specialist["phone"], tel_url(specialist["phone_digits"])),
+            "🧭 " + markdown_link("Directions", directions_url(specialist["latitude"], specialist["longitude"])),
+        ]
+        if website := safe_url(specialist["website"]):
+            links.append("🌐 " + markdown_link("Website", website))
+        st.markdown(" · ".join(links))
+        st.caption(" · ".join(_facts(specialist)))
+
+
+def _facts(specialist: pd.Series) -> list[str]:
+    facts = [f"{specialist['distance_miles']:.1f} miles away"] if "distance_miles" in specialist else []
+    accepting = specialist["accepting_new_patients"]
+    if not pd.isna(accepting):
+        facts.append("Accepting new patients" if accepting else "Not accepting new patients")
+    if specialist["telehealth"] is True:
+        facts.append("Offers video visits")
+    if specialist["languages"]:
+        facts.append("Speaks " + escape_markdown(specialist["languages"].replace(";", ",")))
+    return facts
+
+
+def result_list(results: pd.DataFrame, state_key: str) -> None:
+    """Cards for the first results, a 'Show more' button, and a CSV download of all of them."""
+    shown = st.session_state.get(state_key, PAGE_SIZE)
+    for _, specialist in results.head(shown).iterrows():
+        specialist_card(specialist)
+    if len(results) > shown and st.button(f"Show more ({len(results) - shown} more)", key=f"{state_key}-more"):
+        st.session_state[state_key] = shown + PAGE_SIZE
+        st.rerun()
+    st.download_button(
+        "Download this list (CSV)",
+        to_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1)),
+        file_name="neurology-specialists.csv",
+        mime="text/csv",
+        key=f"{state_key}-download",
+    )
+
+
+def results_map(results: pd.DataFrame, where: Location, radius_miles: float) -> None:
+    """The folium map; returned_objects=[] keeps pan and zoom from re-running the page."""
+    fmap = build_map(results, (where.lat, where.lon), radius_miles, where.label)
+    st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="results-map")
+
+
+def search_results(result: SearchResult, where: Location, request: SearchRequest, state_key: str) -> None:
+    """The outcome of a search: a one-line summary, then the list beside the map (stacked on phones)."""
+    place = escape_markdown(where.label)
+    if result.matches.empty:
+        st.warning(f"No matching specialists within {request.radius_miles} miles of {place}.", icon="🔍")
+        if result.nearest_outside.empty:
+            st.markdown("No specialist in our list matches these filters. Try fewer filters.")
+            return
+        st.markdown("These are the nearest ones that match, a little farther away:")
+        shown = result.nearest_outside
+        radius = float(shown["distance_miles"].max())
+    else:
+        count = len(result.matches)
+        noun = "specialist" if count == 1 else "specialists"
+        st.success(f"{count} {noun} within {request.radius_miles} miles of {place}, nearest first.", icon="✅")
+        shown, radius = result.matches, request.radius_miles
+    listing, mapped = st.columns([1, 1], gap="medium")
+    with mapped:
+        results_map(shown, where, radius)
+    with listing:
+        result_list(shown, state_key)
+
+
+def disclaimer() -> None:
+    st.info(DISCLAIMER, icon="ℹ️")
+
+
+def find_specialist_link(condition: Condition) -> None:
+    """The page's main action: the search, with the condition's subspecialties already chosen."""
+    st.page_link(
+        FIND_PAGE,
+        label=f"Find a specialist for {condition.title}",
+        icon="🔎",
+        query_params={"condition": condition.slug, "sub": ",".join(condition.subspecialties)},
+    )
+    st.caption("Specialists who treat it: " + ", ".join(condition.subspecialty_labels))
+
+
+def condition_summary(condition: Condition) -> None:
+    """One line of the index: the page link and its one-sentence summary."""
+    st.page_link(CONDITIONS_PAGE, label=condition.title, query_params={"condition": condition.slug})
+    st.caption(condition.summary)
+
+
+def by_first_letter(conditions: list[Condition]) -> dict[str, list[Condition]]:
+    """Group an alphabetical list under its first letters, for browsing A to Z."""
+    groups: dict[str, list[Condition]] = {}
+    for condition in conditions:
+        groups.setdefault(condition.title[0].upper(), []).append(condition)
+    return groups
+
+
+def condition_page(condition: Condition, library: ConditionLibrary) -> None:
+    """A whole condition page: summary, disclaimer, the finder action, text, related pages, sources."""
+    st.title(condition.title)
+    st.markdown(f"*{condition.summary}*")
+    disclaimer()
+    find_specialist_link(condition)
+    st.markdown(render_body(condition, library, condition_href))
+    if related := [library.get(slug) for slug in condition.related]:
+        st.subheader("Related conditions")
+        for other in related:
+            if other:
+                st.page_link(CONDITIONS_PAGE, label=other.title, query_params={"condition": other.slug})
+    st.subheader("Sources")
+    st.markdown(
+        "\n".join(f"- {markdown_link(s.title, str(s.url))}, {escape_markdown(s.publisher)}" for s in condition.sources)
+    )
+    st.caption(f"Last reviewed {condition.last_reviewed:%B %-d, %Y}.")
+    find_specialist_link(condition)

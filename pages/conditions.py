@@ -1,0 +1,49 @@
+"""Learn about conditions: the index (search by name or symptom, A to Z) and each condition's page.
+
+`?condition=myoclonus` shows one page and `?q=jerks` a symptom search, so both can be shared.
+"""
+
+import streamlit as st
+
+from finder import app_data, ui
+from finder.safety import escape_markdown
+
+library = app_data.condition_library()
+slug = st.query_params.get("condition", "")
+
+if condition := library.get(slug):
+    ui.condition_page(condition, library)
+    st.stop()
+
+st.title("Learn about conditions")
+if slug:
+    st.warning("We do not have a page for that condition yet. Here is everything we do have.")
+ui.disclaimer()
+query = st.text_input(
+    "Search by condition or symptom",
+    value=st.query_params.get("q", ""),
+    placeholder="for example: jerks, shaking, seizure, memory loss",
+    max_chars=200,
+)
+if query.strip():
+    st.query_params["q"] = query.strip()
+    found = library.search(query)
+    if found:
+        st.markdown(f"Conditions that match “{escape_markdown(query)}”:")
+        for match in found:
+            ui.condition_summary(match)
+    else:
+        st.markdown(f"Nothing matches “{escape_markdown(query)}”. Try another word, or browse the list below.")
+elif "q" in st.query_params:
+    del st.query_params["q"]
+
+st.subheader("All conditions, A to Z")
+for letter, group in ui.by_first_letter(library.alphabetical()).items():
+    st.markdown(f"**{letter}**")
+    for each in group:
+        ui.condition_summary(each)
+
+if library.problems:
+    with st.expander("Notes for staff: some condition files have problems"):
+        for problem in library.problems:
+            st.markdown(f"- {escape_markdown(problem)}")

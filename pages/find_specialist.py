@@ -1,0 +1,103 @@
+"""Find a specialist: the search form, the results list and the map.
+
+The search lives in the URL (st.query_params), so every search can be bookmarked or shared.
+"""
+
+import streamlit as st
+
+from finder import app_data, ui, vocabulary
+from finder.location import LocationError
+from finder.safety import escape_markdown
+from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, search
+from finder.search_request import SearchRequest, from_query_params
+
+specialists = app_data.specialist_list()
+library = app_data.condition_library()
+request, notes = from_query_params(st.query_params.to_dict(), library)
+
+st.title("Find a neurology specialist")
+for note in notes:
+    st.info(note)
+
+conditions = {c.slug: c.title for c in library.alphabetical()}
+with st.form("search"):
+    location = st.text_input(
+        "ZIP code, city and state, or street address",
+        value=request.location,
+        placeholder="for example 60614, or Denver, CO",
+        max_chars=200,
+    )
+    radius = st.select_slider(
+        "How far can you travel?",
+        options=RADIUS_CHOICES_MILES,
+        value=request.radius_miles,
+        format_func=lambda miles: f"{miles} miles",
+    )
+    condition = st.selectbox(
+        "I need help with (optional)",
+        options=["", *conditions],
+        index=[*conditions].index(request.condition) + 1 if request.condition else 0,
+        format_func=lambda slug: conditions.get(slug, "Any condition"),
+    )
+    subspecialties = st.multiselect(
+        "Type of specialist (optional)",
+        options=vocabulary.SLUGS,
+        default=request.subspecialties,
+        format_func=vocabulary.LABELS.__getitem__,
+        placeholder="Any neurologist",
+    )
+    with st.expander("More filters"):
+        accepting = st.checkbox("Accepting new patients", value=request.accepting_new_patients)
+        telehealth = st.checkbox("Offers video visits (telehealth)", value=request.telehealth)
+        languages = ["", *specialists.languages]
+        language = st.selectbox(
+            "Speaks",
+            options=languages,
+            index=languages.index(request.language) if request.language in languages else 0,
+            format_func=lambda name: name or "Any language",
+        )
+        name = st.text_input("Name contains", value=request.name, max_chars=100)
+    if st.form_submit_button("Search", type="primary", use_container_width=True):
+        request = SearchRequest(
+            location=location.strip(),
+            radius_miles=radius,
+            subspecialties=tuple(subspecialties),
+            condition=condition,
+            accepting_new_patients=accepting,
+            telehealth=telehealth,
+            language=language,
+            name=name.strip(),
+        )
+        st.query_params.from_dict(request.to_query_params())
+
+st.caption(specialists.notice)
+if not request.location:
+    st.markdown("Enter where you are to see the nearest specialists, sorted by distance.")
+    st.stop()
+
+try:
+    where = app_data.locate(request.location)
+except LocationError as problem:
+    st.error(str(problem), icon="📍")
+    st.stop()
+if where.approximate:
+    st.warning(f"We could not look up the exact address, so we searched around {where.label}.", icon="📍")
+
+wanted = request.subspecialties_for(library)
+if chosen := library.get(request.condition):
+    st.markdown(
+        f"**{escape_markdown(chosen.title)}** is usually treated by: {', '.join(chosen.subspecialty_labels)}. "
+        f"[Read about {escape_markdown(chosen.title)}]({ui.condition_href(chosen.slug)})"
+    )
+criteria = SearchCriteria(
+    lat=where.lat,
+    lon=where.lon,
+    radius_miles=request.radius_miles,
+    subspecialties=wanted,
+    accepting_new_patients=request.accepting_new_patients,
+    telehealth=request.telehealth,
+    language=request.language,
+    name_contains=request.name,
+)
+result = search(specialists.report.specialists, criteria)
+ui.search_results(result, where, request, state_key=f"shown-{hash(request)}")

@@ -1,0 +1,30 @@
+"""Home: send a patient to the search or to the condition pages in one tap."""
+
+import streamlit as st
+
+from finder.app_data import SAMPLE_DATA_NOTICE
+from finder.ui import CONDITIONS_PAGE, FIND_PAGE
+
+st.title("🧠 NeuroFinder")
+st.markdown("#### Find a neurology specialist near you, and understand what you are going through.")
+
+find, learn = st.columns(2)
+with find, st.container(border=True):
+    st.markdown("**Find a specialist**  \nSearch by ZIP code, city or address, and by the kind of care you need.")
+    st.page_link(FIND_PAGE, label="Find a specialist", icon="🔎")
+with learn, st.container(border=True):
+    st.markdown("**Learn about conditions**  \nPlain-language pages on myoclonus, epilepsy, Parkinson's and more.")
+    st.page_link(CONDITIONS_PAGE, label="Learn about conditions", icon="📖")
+
+with st.form("symptom"):
+    symptom = st.text_input(
+        "Not sure what to search for? Describe what is happening",
+        placeholder="for example: my arm jerks",
+        max_chars=200,
+    )
+    if st.form_submit_button("Look it up") and symptom.strip():
+        st.switch_page(CONDITIONS_PAGE, query_params={"q": symptom.strip()})
+
+st.caption(
+    f"{SAMPLE_DATA_NOTICE} NeuroFinder gives general information, not medical advice. In an emergency, call 911."
+)
