@@ -1,0 +1,82 @@
+"""Location lookup: ZIP and city offline, street addresses through Nominatim faked at its HTTP edge."""
+
+import pytest
+from fakes import FakeNominatim, nominatim_place
+from geopy.exc import GeocoderServiceError, GeocoderTimedOut
+
+from finder.geocoding import nominatim
+from finder.location import LocationError, resolve_location
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("10001", "New York, NY"),
+        ("  60614-1234 ", "Chicago, IL"),
+        ("Springfield, IL", "Springfield, IL"),
+        ("springfield il", "Springfield, IL"),
+        ("St. Louis, Missouri", "Saint Louis, MO"),
+        ("Ft Worth, TX", "Fort Worth, TX"),
+    ],
+)
+def test_zip_and_city_are_answered_offline(text: str, label: str) -> None:
+    place = resolve_location(text, geocode=None)
+    assert place.label == label
+    assert not place.approximate
+
+
+def test_zip_gives_its_centroid() -> None:
+    place = resolve_location("02115")
+    assert (place.lat, place.lon) == pytest.approx((42.34, -71.09), abs=0.02)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [("99999", "could not find the ZIP code 99999"), ("", "Enter a ZIP code"), ("x" * 300, "too long")],
+)
+def test_bad_locations_say_what_is_wrong(text: str, phrase: str) -> None:
+    with pytest.raises(LocationError, match=phrase):
+        resolve_location(text)
+
+
+def test_street_address_goes_to_nominatim_with_user_agent_and_timeout() -> None:
+    fake = FakeNominatim({"1 Main St, Boulder, CO": nominatim_place(40.01, -105.27, "1 Main St, Boulder")})
+    geocode = nominatim("NeuroFinder-test/1.0", timeout=3, adapter_factory=fake.adapter_factory())
+    place = resolve_location("1 Main St, Boulder, CO", geocode)
+    assert (place.lat, place.lon, place.label) == (40.01, -105.27, "1 Main St, Boulder")
+    assert [call[1:] for call in fake.calls] == [("1 Main St, Boulder, CO", 3)]
+    assert fake.user_agents == ["NeuroFinder-test/1.0"]
+
+
+def test_offline_answers_never_call_the_geocoder() -> None:
+    fake = FakeNominatim()
+    geocode = nominatim(adapter_factory=fake.adapter_factory())
+    resolve_location("10001", geocode)
+    resolve_location("Denver, CO", geocode)
+    assert fake.calls == []
+
+
+def test_unknown_address_says_so() -> None:
+    geocode = nominatim(adapter_factory=FakeNominatim(default=[]).adapter_factory())
+    with pytest.raises(LocationError, match="could not find “Nowhere Lane 5”"):
+        resolve_location("Nowhere Lane 5", geocode)
+
+
+@pytest.mark.parametrize("failure", [GeocoderTimedOut("slow"), GeocoderServiceError("down")])
+def test_geocoder_failure_falls_back_to_the_zip_in_the_address(failure: Exception) -> None:
+    geocode = nominatim(adapter_factory=FakeNominatim(default=failure).adapter_factory())
+    place = resolve_location("1 Main St, Springfield, IL 62704", geocode)
+    assert place.approximate
+    assert place.label == "Springfield, IL"
+
+
+def test_geocoder_failure_without_zip_or_city_explains() -> None:
+    geocode = nominatim(adapter_factory=FakeNominatim(default=GeocoderTimedOut("slow")).adapter_factory())
+    with pytest.raises(LocationError, match=r"not reachable right now.*ZIP code"):
+        resolve_location("the big hospital downtown", geocode)
+
+
+def test_no_geocoder_falls_back_to_city_in_the_address() -> None:
+    place = resolve_location("1 Main St, Boulder, CO", geocode=None)
+    assert place.approximate
+    assert place.label == "Boulder, CO"

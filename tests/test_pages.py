@@ -1,0 +1,146 @@
+"""Page tests: the real app (app.py with its navigation) run by Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from finder import vocabulary
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+FIND = "pages/find_specialist.py"
+CONDITIONS = "pages/conditions.py"
+TIMEOUT = 60
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.switch_page(page)
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def distances(app: AppTest) -> list[float]:
+    """The 'N miles away' figures of the result cards, in page order."""
+    found = (re.match(r"([\d.]+) miles away", caption.value) for caption in app.caption)
+    return [float(match.group(1)) for match in found if match]
+
+
+def search(app: AppTest, location: str) -> AppTest:
+    field = next(w for w in app.text_input if w.label.startswith("ZIP code"))
+    field.input(location)
+    next(b for b in app.button if b.label == "Search").click()
+    return app.run()
+
+
+def test_home_page_sends_people_to_search_and_conditions() -> None:
+    app = open_page("pages/home.py")
+    assert not app.exception
+    labels = [link.label for link in app.get("page_link")]
+    assert "Find a specialist" in labels and "Learn about conditions" in labels
+
+
+def test_zip_search_lists_results_sorted_by_distance() -> None:
+    app = search(open_page(FIND), "10001")
+    assert not app.exception
+    assert app.success and "within 25 miles of New York" in app.success[0].value.replace("\\", "")
+    found = distances(app)
+    assert len(found) >= 3
+    assert found == sorted(found)
+    assert all(miles <= 25 for miles in found)
+    assert app.query_params["location"] == "10001"  # the search is in the URL, ready to share
+
+
+def test_bad_zip_shows_an_error_and_no_exception() -> None:
+    app = search(open_page(FIND), "99999")
+    assert not app.exception
+    assert [error.value for error in app.error] == ["We could not find the ZIP code 99999. Check the five digits."]
+    assert distances(app) == []
+
+
+def test_street_address_without_geocoder_falls_back_to_its_city() -> None:
+    app = search(open_page(FIND), "200 E Randolph St, Chicago, IL")
+    assert not app.exception
+    assert "searched around Chicago, IL" in app.warning[0].value
+    assert distances(app)
+
+
+def test_nothing_nearby_offers_the_nearest_outside_the_radius() -> None:
+    app = open_page(FIND, location="89316", radius="5", sub="neuro-oncology")  # Eureka, Nevada
+    assert not app.exception
+    assert "No matching specialists within 5 miles" in app.warning[0].value
+    found = distances(app)
+    assert found and found == sorted(found) and min(found) > 5
+
+
+def test_myoclonus_page_shows_its_sections_and_disclaimer() -> None:
+    app = open_page(CONDITIONS, condition="myoclonus")
+    assert not app.exception
+    assert app.title[0].value == "Myoclonus"
+    text = "\n".join(block.value for block in app.markdown)
+    for heading in ("What is myoclonus?", "What causes myoclonus?", "How is myoclonus diagnosed?",
+                    "How is myoclonus treated?", "When should I see a specialist?"):  # fmt: skip
+        assert f"## {heading}" in text
+    assert "not medical advice" in app.info[0].value
+    assert [h.value for h in app.subheader] == ["Related conditions", "Sources"]
+    assert any("Last reviewed" in caption.value for caption in app.caption)
+
+
+def test_myoclonus_finder_action_opens_the_search_with_its_subspecialties() -> None:
+    page = open_page(CONDITIONS, condition="myoclonus")
+    action = next(link for link in page.get("page_link") if link.label == "Find a specialist for Myoclonus")
+    params = dict(parse_qsl(action.proto.query_string))
+    expected = ["movement-disorders", "epilepsy", "clinical-neurophysiology"]
+    assert params["sub"].split(",") == expected
+
+    app = open_page(FIND, **params, location="60614", radius="100")
+    assert not app.exception
+    chosen = next(w for w in app.multiselect if w.label.startswith("Type of specialist"))
+    assert chosen.value == expected
+    explanation = next(block.value for block in app.markdown if block.value.startswith("**Myoclonus**"))
+    assert "Movement disorders, Epilepsy, Clinical neurophysiology (EEG/EMG)" in explanation
+    assert distances(app)
+    wanted_labels = [vocabulary.LABELS[slug] for slug in expected]
+    cards = [block.value for block in app.markdown if block.value.startswith("**") and "  \n" in block.value]
+    assert cards
+    for card in cards:
+        treats = card.split("  \n")[1].replace("\\", "")
+        assert any(label in treats for label in wanted_labels), card
+
+
+@pytest.mark.parametrize("query", ["twitching", "jerks"])
+def test_symptom_search_on_the_index_finds_myoclonus(query: str) -> None:
+    app = open_page(CONDITIONS, q=query)
+    assert not app.exception
+    assert app.get("page_link")[0].label == "Myoclonus"
+
+
+def test_a_shared_search_link_restores_the_same_search() -> None:
+    first = open_page(FIND)
+    next(w for w in first.multiselect if w.label.startswith("Type of specialist")).set_value(["general-neurology"])
+    next(w for w in first.select_slider).set_value(50)
+    next(w for w in first.checkbox if w.label == "Accepting new patients").check()
+    first = search(first, "Chicago, IL")
+    assert not first.exception
+    shared = dict(first.query_params)
+    assert shared == {"location": "Chicago, IL", "radius": "50", "sub": "general-neurology", "accepting": "1"}
+
+    again = open_page(FIND, **shared)
+    assert not again.exception
+    assert distances(again) == distances(first) != []
+    assert next(w for w in again.text_input if w.label.startswith("ZIP code")).value == "Chicago, IL"
+    assert next(w for w in again.select_slider).value == 50
+    assert next(w for w in again.checkbox if w.label == "Accepting new patients").value is True
+
+
+def test_a_hand_edited_link_with_odd_values_still_works() -> None:
+    app = open_page(FIND, location="60614", radius="7", sub="epilepsy,podiatry", condition="nope")
+    assert not app.exception
+    notes = " ".join(info.value for info in app.info)
+    assert "radius of “7”" in notes and "podiatry" in notes and "“nope”" in notes
+    assert distances(app)
