@@ -6,7 +6,8 @@ key includes its modification time) rather than on every click.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -14,6 +15,7 @@ import streamlit as st
 from finder.conditions import CONDITIONS_DIR, ConditionLibrary, load_library
 from finder.csv_io import load_specialists
 from finder.geocoding import Geocode, Place, nominatim
+from finder.live_source import LiveSourceError, load_live
 from finder.location import Location, resolve_location
 from finder.search import languages_offered
 from finder.settings import load_settings
@@ -26,27 +28,66 @@ SAMPLE_DATA_NOTICE = "The specialists shown here are fictional sample data, not 
 
 @dataclass(frozen=True)
 class SpecialistList:
-    """The list patients search, with what the filters and notices need to know about it."""
+    """The list patients search, with what the filters, patients and staff need to know about it."""
 
     report: ValidationReport
     languages: list[str]
-    notice: str
+    notice: str  # for patients, under the search form
+    source: str  # for staff: where this list came from
+    staff_warning: str = ""  # for staff: why the live list is not the one being served
+
+
+def _specialist_list(report: ValidationReport, notice: str, source: str) -> SpecialistList:
+    return SpecialistList(report, languages_offered(report.specialists), notice, source)
 
 
 @st.cache_data(show_spinner="Loading the specialists list…")
 def _load_bundled(path: str, modified: float) -> SpecialistList:
     report = load_specialists(Path(path))
-    count = len(report.specialists)
-    return SpecialistList(report, languages_offered(report.specialists), f"{count} specialists. {SAMPLE_DATA_NOTICE}")
+    notice = f"{len(report.specialists)} specialists. {SAMPLE_DATA_NOTICE}"
+    return _specialist_list(report, notice, "the list bundled with the app (data/specialists.csv)")
 
 
-def specialist_list() -> SpecialistList:
+def bundled_specialists() -> SpecialistList:
     """The CSV in data/, validated; re-read only when the file changes."""
     try:
         modified = SPECIALISTS_CSV.stat().st_mtime
     except OSError:
         modified = 0.0
     return _load_bundled(str(SPECIALISTS_CSV), modified)
+
+
+@st.cache_resource
+def _last_good_live() -> dict[str, SpecialistList]:
+    """The most recent live list that passed the checks, per URL, shared by every session."""
+    return {}
+
+
+@st.cache_data(show_spinner="Updating the specialists list…", max_entries=4)
+def _fetch_live(url: str, period: int) -> SpecialistList | str:
+    """The live list for one refresh period, or why it cannot be used (cached too, so a broken
+    source is not asked again on every click)."""
+    try:
+        report = load_live(url, timeout=load_settings().data_fetch_timeout_seconds)
+    except LiveSourceError as error:
+        return str(error)
+    checked = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return _specialist_list(report, f"{len(report.specialists)} specialists.", f"the live list, read {checked}")
+
+
+def specialist_list() -> SpecialistList:
+    """The list to serve: the live one when configured and good, else the last good one, else the bundled one."""
+    settings = load_settings()
+    if not settings.data_csv_url:
+        return bundled_specialists()
+    period = int(time.time() // (max(settings.data_refresh_minutes, 1) * 60))
+    fetched = _fetch_live(settings.data_csv_url, period)
+    last_good = _last_good_live()
+    if isinstance(fetched, SpecialistList):
+        last_good[settings.data_csv_url] = fetched
+        return fetched
+    fallback = last_good.get(settings.data_csv_url) or bundled_specialists()
+    return replace(fallback, staff_warning=f"{fetched}. Patients are being shown {fallback.source} instead.")
 
 
 @st.cache_data(show_spinner=False)

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from finder.geocoding import DEFAULT_USER_AGENT
+from finder.live_source import FETCH_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,22 @@ class Settings:
     geocoder_timeout_seconds: float = 5.0
     data_csv_url: str = ""
     data_refresh_minutes: int = 15
+    data_fetch_timeout_seconds: float = FETCH_TIMEOUT_SECONDS
     manage_password: str = ""
 
 
 def _section(secrets: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = secrets.get(name, {})
     return value if isinstance(value, Mapping) else {}
+
+
+def _number(section: Mapping[str, Any], key: str, default: float) -> float:
+    """A positive number from secrets; a typo there falls back to the default instead of crashing."""
+    try:
+        value = float(section.get(key, default))
+    except (TypeError, ValueError):
+        return default
+    return value if value > 0 else default
 
 
 def load_settings() -> Settings:
@@ -43,8 +54,9 @@ def load_settings() -> Settings:
         geocoder_enabled=bool(geocoder.get("enabled", True))
         and os.environ.get("NEUROFINDER_GEOCODER", "").lower() not in {"off", "0", "false"},
         geocoder_user_agent=str(geocoder.get("user_agent", defaults.geocoder_user_agent)),
-        geocoder_timeout_seconds=float(geocoder.get("timeout_seconds", defaults.geocoder_timeout_seconds)),
-        data_csv_url=str(data.get("csv_url", "")),
-        data_refresh_minutes=int(data.get("refresh_minutes", defaults.data_refresh_minutes)),
+        geocoder_timeout_seconds=_number(geocoder, "timeout_seconds", defaults.geocoder_timeout_seconds),
+        data_csv_url=str(data.get("csv_url", "")).strip(),
+        data_refresh_minutes=int(_number(data, "refresh_minutes", defaults.data_refresh_minutes)),
+        data_fetch_timeout_seconds=_number(data, "fetch_timeout_seconds", defaults.data_fetch_timeout_seconds),
         manage_password=str(manage.get("password", "")),
     )
