@@ -1,18 +1,36 @@
-"""NeuroFinder: find a neurology specialist near you, and learn about neurological conditions.
+"""NeuroFinder's home page and entry point: `streamlit run app.py`.
 
-Run with `streamlit run app.py`. This file only sets up the page and the navigation; each
-page lives in pages/ and the logic in the finder package.
+The other pages are the files in pages/ (Streamlit's pages-directory convention, which
+gives each page a stable, shareable URL: /find, /conditions, /manage). The home page sends
+a patient to the search or to the condition pages in one tap.
 """
 
 import streamlit as st
 
-st.set_page_config(page_title="NeuroFinder", page_icon="🧠", layout="wide")
+from finder import ui
+from finder.app_data import SAMPLE_DATA_NOTICE
 
-navigation = st.navigation(
-    [
-        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-        st.Page("pages/find_specialist.py", title="Find a specialist", icon="🔎", url_path="find"),
-        st.Page("pages/conditions.py", title="Learn about conditions", icon="📖", url_path="conditions"),
-    ]
+ui.page_setup("Home")
+st.title("🧠 NeuroFinder")
+st.markdown("#### Find a neurology specialist near you, and understand what you are going through.")
+
+find, learn = st.columns(2)
+with find, st.container(border=True):
+    st.markdown("**Find a specialist**  \nSearch by ZIP code, city or address, and by the kind of care you need.")
+    st.page_link(ui.FIND_PAGE, label="Find a specialist", icon="🔎")
+with learn, st.container(border=True):
+    st.markdown("**Learn about conditions**  \nPlain-language pages on myoclonus, epilepsy, Parkinson's and more.")
+    st.page_link(ui.CONDITIONS_PAGE, label="Learn about conditions", icon="📖")
+
+with st.form("symptom"):
+    symptom = st.text_input(
+        "Not sure what to search for? Describe what is happening",
+        placeholder="for example: my arm jerks",
+        max_chars=200,
+    )
+    if st.form_submit_button("Look it up") and symptom.strip():
+        st.switch_page(ui.CONDITIONS_PAGE, query_params={"q": symptom.strip()})
+
+st.caption(
+    f"{SAMPLE_DATA_NOTICE} NeuroFinder gives general information, not medical advice. In an emergency, call 911."
 )
-navigation.run()

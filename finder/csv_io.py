@@ -111,4 +111,4 @@ def neutralize_formulas(table: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(table: pd.DataFrame) -> bytes:
     """UTF-8 CSV bytes with formula-looking cells neutralized, for downloads."""
-    return neutralize_formulas(table).to_csv(index=False).encode("utf-8")
+    return neutralize_formulas(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8")

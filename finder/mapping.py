@@ -18,6 +18,9 @@ CLUSTER_THRESHOLD = 25
 #: The map shows at most this many specialists (the nearest); the list shows the rest.
 MAX_MARKERS = 300
 MARKER_COLOUR = "#1c5fa8"
+# Leaflet's default pin, named explicitly: inside streamlit-folium's iframe Leaflet 1.9.3 guesses
+# the image folder before its CSS has loaded and builds a broken URL (streamlit-folium #275).
+LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
 
 
 def popup_html(specialist: pd.Series) -> str:
@@ -44,6 +47,19 @@ def popup_html(specialist: pd.Series) -> str:
     return "<br>".join(line for line in lines if line)
 
 
+def _pin() -> folium.CustomIcon:
+    """Leaflet's standard blue pin (a new object each time: folium icons belong to one marker)."""
+    return folium.CustomIcon(
+        LEAFLET_IMAGES + "marker-icon.png",
+        icon_size=(25, 41),
+        icon_anchor=(12, 41),
+        popup_anchor=(1, -34),
+        shadow_image=LEAFLET_IMAGES + "marker-shadow.png",
+        shadow_size=(41, 41),
+        shadow_anchor=(12, 41),
+    )
+
+
 def build_map(
     specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float, centre_label: str
 ) -> folium.Map:
@@ -64,6 +80,7 @@ def build_map(
             (specialist["latitude"], specialist["longitude"]),
             popup=folium.Popup(popup_html(specialist), max_width=320, lazy=True),
             tooltip=escape_html(specialist["name"]),
+            icon=_pin(),
         ).add_to(layer)
     points = [centre, *zip(shown["latitude"], shown["longitude"], strict=True)]
     if len(points) > 1:

@@ -17,8 +17,15 @@ from finder.safety import directions_url, escape_markdown, markdown_link, safe_u
 from finder.search import SearchResult
 from finder.search_request import SearchRequest
 
-FIND_PAGE = "pages/find_specialist.py"
+HOME_PAGE = "app.py"
+FIND_PAGE = "pages/find.py"
 CONDITIONS_PAGE = "pages/conditions.py"
+#: The menu: (page file, label, icon). Streamlit's own file-name menu is switched off in config.toml.
+MENU: tuple[tuple[str, str, str], ...] = (
+    (HOME_PAGE, "Home", "🏠"),
+    (FIND_PAGE, "Find a specialist", "🔎"),
+    (CONDITIONS_PAGE, "Learn about conditions", "📖"),
+)
 #: Result cards shown at first and added by each "Show more".
 PAGE_SIZE = 20
 MAP_HEIGHT = 480
@@ -40,6 +47,14 @@ EXPORT_COLUMNS = {
     "distance_miles": "Miles away",
     "website": "Website",
 }
+
+
+def page_setup(title: str) -> None:
+    """Every page's first call: browser-tab title, wide layout and the menu with readable names."""
+    st.set_page_config(page_title=f"{title} · NeuroFinder", page_icon="🧠", layout="wide")
+    with st.sidebar:
+        for page, label, icon in MENU:
+            st.page_link(page, label=label, icon=icon)
 
 
 def condition_href(slug: str) -> str:

@@ -169,7 +169,7 @@ def validate(raw: pd.DataFrame) -> ValidationReport:
         for column in raw.columns
         if column not in ALL_COLUMNS
     ]
-    table = raw.reindex(columns=list(ALL_COLUMNS)).fillna("").astype(str)
+    table = raw.reindex(columns=list(ALL_COLUMNS), fill_value="").fillna("").astype(str)
     table = table.apply(lambda column: column.str.strip())
     check = _Collector(table.index)
 

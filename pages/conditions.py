@@ -8,6 +8,7 @@ import streamlit as st
 from finder import app_data, ui
 from finder.safety import escape_markdown
 
+ui.page_setup("Learn about conditions")
 library = app_data.condition_library()
 slug = st.query_params.get("condition", "")
 

@@ -12,14 +12,16 @@ from streamlit.testing.v1 import AppTest
 from finder import vocabulary
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-FIND = "pages/find_specialist.py"
+FIND = "pages/find.py"
 CONDITIONS = "pages/conditions.py"
 TIMEOUT = 60
 
 
-def open_page(page: str, **params: str) -> AppTest:
+def open_page(page: str | None = None, **params: str) -> AppTest:
+    """Run the app on `page` (None: the home page) with the given URL parameters."""
     app = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    app.switch_page(page)
+    if page:
+        app.switch_page(page)
     for key, value in params.items():
         app.query_params[key] = value
     return app.run()
@@ -39,7 +41,7 @@ def search(app: AppTest, location: str) -> AppTest:
 
 
 def test_home_page_sends_people_to_search_and_conditions() -> None:
-    app = open_page("pages/home.py")
+    app = open_page()
     assert not app.exception
     labels = [link.label for link in app.get("page_link")]
     assert "Find a specialist" in labels and "Learn about conditions" in labels

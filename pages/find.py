@@ -11,6 +11,7 @@ from finder.safety import escape_markdown
 from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, search
 from finder.search_request import SearchRequest, from_query_params
 
+ui.page_setup("Find a specialist")
 specialists = app_data.specialist_list()
 library = app_data.condition_library()
 request, notes = from_query_params(st.query_params.to_dict(), library)
