@@ -1,0 +1,142 @@
+"""Fixtures that run the real app and drive it from a real headless Chromium.
+
+Unit tests cannot see what patients see: a map iframe that stays blank because a script
+did not load, or a popup that breaks the rest of the markers. These fixtures start
+`streamlit run app.py` on a free port and open it in Debian's Chromium with every CDN
+request answered locally (see cdn.py), so the test needs no internet.
+
+A missing browser or missing npm assets skips the tests on a developer machine, but fails
+them under CI=true, where a skip would be a green run that tested nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from tests.browser.cdn import NODE_MODULES, CdnRecorder
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REQUIRED_PACKAGES = ("leaflet", "leaflet.markercluster", "jquery")
+STARTUP_TIMEOUT_SECONDS = 60.0
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally, but fail in CI so a missing prerequisite cannot pass as green."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Base URL of `streamlit run app.py`, started once for all browser tests."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        *("-m", "streamlit", "run", "app.py"),
+        *("--server.headless", "true"),
+        *("--server.port", str(port)),
+        *("--server.address", "127.0.0.1"),
+        *("--browser.gatherUsageStats", "false"),
+    ]
+    env = {**os.environ, "NEUROFINDER_GEOCODER": "off"}
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+            while not _healthy(base_url):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    state = f"exited with {server.returncode}" if server.poll() is not None else "did not answer"
+                    pytest.fail(f"streamlit {state} at {base_url}/_stcore/health; its output:\n{output}")
+                time.sleep(0.25)
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium (override with CHROMIUM_PATH); Playwright's own download cannot run here."""
+    executable = os.environ.get("CHROMIUM_PATH", DEFAULT_CHROMIUM)
+    if not Path(executable).is_file():
+        _unavailable(f"Chromium not found at {executable}: apt-get install chromium, or set CHROMIUM_PATH")
+    missing = [name for name in REQUIRED_PACKAGES if not (NODE_MODULES / name / "package.json").is_file()]
+    if missing:
+        _unavailable(f"npm assets {missing} not installed: run npm ci --prefix tests/browser/assets")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def cdn() -> CdnRecorder:
+    """What the page's CDN requests got, so a test can assert the real Leaflet and jQuery loaded."""
+    return CdnRecorder()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors and uncaught exceptions from the page and its iframes, such as "$ is not defined"."""
+    return []
+
+
+@pytest.fixture
+def browser_page(browser: Browser, cdn: CdnRecorder, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh 1280x900 page whose CDN requests go to `cdn` and whose errors go to `console_errors`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    context.route("**/*", cdn)
+    page = context.new_page()
+
+    def keep_error(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(message.text)
+
+    page.on("console", keep_error)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    yield page
+    context.close()
