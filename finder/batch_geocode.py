@@ -1,0 +1,193 @@
+"""Fill in the blank latitude/longitude cells of a specialists CSV, offline from the ZIP code when possible.
+
+Most rows only need their ZIP code's centre, which is answered offline. Street addresses go
+to the online service at most once a second, so every answer (including "not found") is kept
+in a small sqlite file: a re-run, or a run after an interruption, asks nothing twice.
+Service errors are not kept, so those rows are tried again next time. The table's cells,
+columns and row order are kept exactly; only blank coordinates are written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from finder import validation
+from finder.csv_io import read_table
+from finder.geocoding import Geocode, GeocodingError, Place
+from finder.validation import FIRST_DATA_ROW, Problem
+from finder.zip_index import zip_centroid
+
+DEFAULT_CACHE_DIR = Path(".geocode-cache")
+CACHE_FILE_NAME = "addresses.sqlite3"
+#: After this many service failures in a row we stop asking: it is down, and each try waits.
+MAX_FAILURES_IN_A_ROW = 3
+
+Progress = Callable[[int, int], None]
+Source = Literal["zip", "address"]
+
+
+class FileNotUsable(ValueError):
+    """The file cannot be geocoded without losing rows; `problems` says why in plain words."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+@dataclass
+class GeocodeResult:
+    """The table with coordinates filled where possible, and what happened to each row."""
+
+    table: pd.DataFrame
+    already_had: int = 0
+    filled_from_zip: int = 0
+    filled_from_address: int = 0
+    #: (spreadsheet row, reason) for every row still without coordinates.
+    unplaced: list[tuple[int, str]] = field(default_factory=list)
+    #: Warnings from reading the file, e.g. that it was not saved as UTF-8.
+    notes: list[Problem] = field(default_factory=list)
+
+    def csv_bytes(self) -> bytes:
+        """The table as CSV, UTF-8 with the byte-order mark Excel needs to show accented names right.
+
+        CRLF line ends make the csv writer quote a cell holding a lone carriage return, which would
+        otherwise split its row in two.
+        """
+        return self.table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def geocode_csv(
+    data: bytes,
+    geocode: Geocode | None = None,
+    *,
+    cache_dir: Path = DEFAULT_CACHE_DIR,
+    on_progress: Progress | None = None,
+) -> GeocodeResult:
+    """Fill blank coordinates from the ZIP centre, else the street address; geocode=None stays offline.
+
+    Raises FileNotUsable when the file cannot be read whole, rather than drop the rows it cannot read.
+    """
+    table, problems = read_table(data)
+    if table is None or any(problem.severity == "error" for problem in problems):
+        raise FileNotUsable(
+            [
+                *problems,
+                Problem("error", "nothing was filled in: fix these problems first so that no specialist is lost"),
+            ]
+        )
+    if geocode is None:
+        return _fill(table, _Placer(None), problems, on_progress)
+    with cached(geocode, cache_dir) as lookup:
+        return _fill(table, _Placer(lookup), problems, on_progress)
+
+
+@contextmanager
+def cached(geocode: Geocode, directory: Path) -> Iterator[Geocode]:
+    """`geocode` with its answers kept in `directory`; errors pass through and are not kept."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(directory / CACHE_FILE_NAME)) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS answers (query TEXT PRIMARY KEY, lat REAL, lon REAL, label TEXT)")
+
+        def lookup(query: str) -> Place | None:
+            key = " ".join(query.lower().split())
+            stored = db.execute("SELECT lat, lon, label FROM answers WHERE query = ?", (key,)).fetchone()
+            if stored is not None:
+                return None if stored[0] is None else Place(*stored)
+            place = geocode(query)
+            with db:  # commit each answer at once, so an interrupted run keeps what it paid for
+                db.execute(
+                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
+                    (key, *((place.lat, place.lon, place.label) if place else (None, None, None))),
+                )
+            return place
+
+        yield lookup
+
+
+class _Unplaced(Exception):
+    """Why a row could not be placed, in words staff can act on."""
+
+
+class _Placer:
+    """Places one row at a time and stops asking the service once it keeps failing."""
+
+    def __init__(self, geocode: Geocode | None) -> None:
+        self.geocode = geocode
+        self.failures_in_a_row = 0
+
+    def place(self, zip_code: str, street: str, query: str) -> tuple[float, float, Source]:
+        if centre := zip_centroid(zip_code):
+            return centre[0], centre[1], "zip"
+        no_zip = f"the ZIP code “{zip_code}” is not one we know" if zip_code else "the ZIP code is missing"
+        if not street:
+            raise _Unplaced(f"{no_zip}, and there is no street address to look up")
+        if self.geocode is None:
+            raise _Unplaced(f"{no_zip}, and looking up street addresses was switched off (offline)")
+        if self.failures_in_a_row >= MAX_FAILURES_IN_A_ROW:
+            raise _Unplaced("not looked up: the street-address service stopped answering; try again later")
+        try:
+            place = self.geocode(query)
+        except GeocodingError as error:
+            self.failures_in_a_row += 1
+            raise _Unplaced(f"{error} Try again later; addresses found so far are remembered.") from error
+        self.failures_in_a_row = 0
+        if place is None:
+            raise _Unplaced(f"the street-address service could not find “{query}”; check the address and ZIP code")
+        return place.lat, place.lon, "address"
+
+
+def _fill(table: pd.DataFrame, placer: _Placer, notes: list[Problem], on_progress: Progress | None) -> GeocodeResult:
+    column = _column_names(table)
+    for name in ("latitude", "longitude"):
+        if name not in column:  # a list without coordinate columns gets them, at the end
+            table[name] = ""
+            column[name] = name
+    nothing = pd.Series("", index=table.index)
+    cell = {
+        name: table[column[name]].fillna("").astype(str).str.strip() if name in column else nothing
+        for name in ("address", "city", "state", "zip", "latitude", "longitude")
+    }
+    blank = cell["latitude"].eq("") | cell["longitude"].eq("")
+    zips = _clean_zips(cell["zip"])
+    result = GeocodeResult(table, already_had=int((~blank).sum()), notes=notes)
+    todo = table.index[blank]
+    if on_progress:
+        on_progress(0, len(todo))
+    for done, index in enumerate(todo, start=1):
+        street, city, state = cell["address"][index], cell["city"][index], cell["state"][index]
+        query = ", ".join(part for part in (street, city, f"{state} {zips[index]}".strip()) if part)
+        try:
+            lat, lon, source = placer.place(zips[index], street, query)
+        except _Unplaced as reason:
+            result.unplaced.append((int(index) + FIRST_DATA_ROW, str(reason)))
+        else:
+            table.loc[index, [column["latitude"], column["longitude"]]] = [str(round(lat, 6)), str(round(lon, 6))]
+            if source == "zip":
+                result.filled_from_zip += 1
+            else:
+                result.filled_from_address += 1
+        if on_progress:
+            on_progress(done, len(todo))
+    return result
+
+
+def _column_names(table: pd.DataFrame) -> dict[str, str]:
+    """The table's column for each name the validator knows, matched the way the validator matches them."""
+    column: dict[str, str] = {}
+    for actual in table.columns:
+        column.setdefault(str(actual).strip().lower().replace(" ", "_"), actual)
+    return column
+
+
+def _clean_zips(zips: pd.Series) -> pd.Series:
+    """ZIP codes read the way the validator reads them (2115 -> 02115), so both agree on a row's ZIP."""
+    frame = pd.DataFrame({"zip": zips})
+    validation._normalize_zip(frame, validation._Collector(frame.index))
+    return frame["zip"]

@@ -1,0 +1,174 @@
+"""Command-line tools for the people who keep the specialists list: check a CSV, fill in coordinates.
+
+Run as `python -m finder validate FILE.csv` or `python -m finder geocode IN.csv -o OUT.csv`.
+Messages are for clinic staff, so every failure is a sentence, never a traceback.
+Exit codes: 0 all good, 1 the file has errors or rows could not be placed, 2 the command could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from finder.batch_geocode import DEFAULT_CACHE_DIR, FileNotUsable, GeocodeResult, geocode_csv
+from finder.csv_io import load_specialists
+from finder.geocoding import DEFAULT_USER_AGENT, nominatim
+
+USER_AGENT_ENV = "NEUROFINDER_USER_AGENT"
+#: Retries per street address when the service times out; the batch can afford to wait.
+GEOCODE_RETRIES = 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class _CannotRun(Exception):
+    """The command cannot start or finish (no such file, folder not writable); the message says why."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except _CannotRun as error:
+        print(error, file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        print("Stopped before the end; no file was written.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m finder",
+        description="Tools for the NeuroFinder specialists list (a CSV file saved from a spreadsheet).",
+        epilog="Exit codes: 0 everything is fine, 1 the file needs attention, 2 the command could not run.",
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "validate",
+        help="check a specialists CSV and list every problem",
+        description="Check a specialists CSV the way the website reads it. Every problem is listed with its "
+        "spreadsheet row and column. Rows with an ERROR are left out of the website until fixed; "
+        "WARNING rows are shown but worth a look.",
+        epilog="Exit code 1 when there is at least one error, 0 when there are only warnings or none.",
+    )
+    check.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to check")
+    check.set_defaults(run=_validate)
+
+    fill = commands.add_parser(
+        "geocode",
+        help="fill in missing latitude and longitude",
+        description="Fill in blank latitude and longitude cells. A row is placed at the centre of its ZIP "
+        "code (offline) when the ZIP is known, otherwise its street address is looked up online on "
+        "OpenStreetMap, at most one address a second. Everything else in the file is copied unchanged.",
+        epilog="Exit code 1 when some rows could not be placed (the output is still written, those rows keep "
+        "blank coordinates and are listed), 0 when every row has coordinates.",
+    )
+    fill.add_argument("file", type=Path, metavar="IN.csv", help="the CSV file with blank coordinates")
+    fill.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT.csv", help="where to write the filled-in CSV"
+    )
+    fill.add_argument(
+        "--offline", action="store_true", help="never contact the address service; use ZIP code centres only"
+    )
+    fill.add_argument(
+        "--user-agent",
+        default=os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT,
+        help=f"how we introduce ourselves to OpenStreetMap, ideally with a contact e-mail "
+        f"(default: ${USER_AGENT_ENV}, else a generic NeuroFinder name)",
+    )
+    fill.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        metavar="FOLDER",
+        help=f"where looked-up addresses are remembered so a re-run asks nothing twice (default: {DEFAULT_CACHE_DIR})",
+    )
+    fill.set_defaults(run=_geocode)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = load_specialists(_read(args.file))
+    for problem in report.problems:
+        print(problem)
+    print(
+        f"{_count(report.rows_read, 'row')} read, {len(report.specialists)} usable, {report.rows_left_out} left out; "
+        f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"
+    )
+    return EXIT_PROBLEMS if report.errors else EXIT_OK
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    # geopy logs each retry as a warning with a traceback; the rows it gives up on are listed at the end instead.
+    logging.getLogger("geopy").setLevel(logging.ERROR)
+    geocode = None if args.offline else nominatim(args.user_agent, max_retries=GEOCODE_RETRIES)
+    try:
+        with tqdm(desc="Placing rows", unit=" rows", disable=None) as bar:
+
+            def on_progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            result = geocode_csv(data, geocode, cache_dir=args.cache_dir, on_progress=on_progress)
+    except FileNotUsable as error:
+        for problem in error.problems:
+            print(problem)
+        return EXIT_CANNOT_RUN
+    except (OSError, sqlite3.Error) as error:
+        raise _CannotRun(
+            f"The address memory in {args.cache_dir} cannot be used ({error}). "
+            "Delete that folder, or choose another with --cache-dir."
+        ) from error
+    _write(args.output, result.csv_bytes())
+    _print_summary(result, args.output)
+    return EXIT_PROBLEMS if result.unplaced else EXIT_OK
+
+
+def _print_summary(result: GeocodeResult, output: Path) -> None:
+    for note in result.notes:
+        print(note)
+    print(
+        f"Wrote {output}: {_count(len(result.table), 'row')}; {result.already_had} already had coordinates, "
+        f"{result.filled_from_zip} placed at their ZIP code's centre, {result.filled_from_address} from their "
+        f"street address, {len(result.unplaced)} could not be placed."
+    )
+    if result.unplaced:
+        print("These rows still have blank coordinates (fix them and run again):")
+        for row, reason in result.unplaced:
+            print(f"  row {row}: {reason}")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as error:
+        raise _CannotRun(f"There is no file at {path}. Check the file name and folder.") from error
+    except IsADirectoryError as error:
+        raise _CannotRun(f"{path} is a folder, not a CSV file.") from error
+    except OSError as error:
+        raise _CannotRun(f"The file {path} cannot be read: {error.strerror}.") from error
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so the output (which may be the input) is never left half-written."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise _CannotRun(f"The output {path} cannot be written: {error.strerror}.") from error
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
