@@ -18,10 +18,9 @@ from typing import Literal
 
 import pandas as pd
 
-from finder import validation
 from finder.csv_io import read_table
 from finder.geocoding import Geocode, GeocodingError, Place
-from finder.validation import FIRST_DATA_ROW, Problem
+from finder.validation import FIRST_DATA_ROW, Problem, clean_zips, column_key
 from finder.zip_index import zip_centroid
 
 DEFAULT_CACHE_DIR = Path(".geocode-cache")
@@ -155,7 +154,7 @@ def _fill(table: pd.DataFrame, placer: _Placer, notes: list[Problem], on_progres
         for name in ("address", "city", "state", "zip", "latitude", "longitude")
     }
     blank = cell["latitude"].eq("") | cell["longitude"].eq("")
-    zips = _clean_zips(cell["zip"])
+    zips, _ = clean_zips(cell["zip"])
     result = GeocodeResult(table, already_had=int((~blank).sum()), notes=notes)
     todo = table.index[blank]
     if on_progress:
@@ -182,12 +181,5 @@ def _column_names(table: pd.DataFrame) -> dict[str, str]:
     """The table's column for each name the validator knows, matched the way the validator matches them."""
     column: dict[str, str] = {}
     for actual in table.columns:
-        column.setdefault(str(actual).strip().lower().replace(" ", "_"), actual)
+        column.setdefault(column_key(actual), actual)
     return column
-
-
-def _clean_zips(zips: pd.Series) -> pd.Series:
-    """ZIP codes read the way the validator reads them (2115 -> 02115), so both agree on a row's ZIP."""
-    frame = pd.DataFrame({"zip": zips})
-    validation._normalize_zip(frame, validation._Collector(frame.index))
-    return frame["zip"]

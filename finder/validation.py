@@ -154,7 +154,7 @@ _SOURCE_COLUMN = {"phone_digits": "phone"}
 
 def validate(raw: pd.DataFrame) -> ValidationReport:
     """Check a table of text cells (as read from the CSV) and return usable rows plus problems."""
-    raw = raw.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
+    raw = raw.rename(columns=column_key)
     rows_read = len(raw)
     missing = [column for column in REQUIRED_COLUMNS if column not in raw.columns]
     if missing:
@@ -192,12 +192,24 @@ def validate(raw: pd.DataFrame) -> ValidationReport:
     return ValidationReport(_finish(good.reset_index(drop=True)), problems, rows_read)
 
 
+def column_key(name: object) -> str:
+    """A column name as we match it: 'Accepting New Patients ' and 'accepting_new_patients' are the same."""
+    return str(name).strip().lower().replace(" ", "_")
+
+
+def clean_zips(zips: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ZIP codes as typed, repaired the way spreadsheets break them, and which had a leading zero restored.
+
+    Spreadsheets store ZIPs as numbers: 2115 for 02115, or 60614.0; a ZIP+4 is cut to five digits.
+    """
+    cleaned = zips.str.strip().str.replace(r"\.0$", "", regex=True).str.replace(r"-\d{4}$", "", regex=True)
+    short = cleaned.str.fullmatch(r"\d{3,4}")
+    return cleaned.where(~short, cleaned.str.zfill(5)), short
+
+
 def _normalize_zip(table: pd.DataFrame, check: _Collector) -> None:
     original = table["zip"]
-    # Spreadsheets store ZIPs as numbers: 2115 for 02115, or 60614.0.
-    cleaned = original.str.replace(r"\.0$", "", regex=True).str.replace(r"-\d{4}$", "", regex=True)
-    short = cleaned.str.fullmatch(r"\d{3,4}")
-    table["zip"] = cleaned.where(~short, cleaned.str.zfill(5))
+    table["zip"], short = clean_zips(original)
     check.add(
         "warning", short, "zip",
         _quoted(original) + " read as " + _quoted(table["zip"])
