@@ -148,11 +148,7 @@ def _fill(table: pd.DataFrame, placer: _Placer, notes: list[Problem], on_progres
         if name not in column:  # a list without coordinate columns gets them, at the end
             table[name] = ""
             column[name] = name
-    nothing = pd.Series("", index=table.index)
-    cell = {
-        name: table[column[name]].fillna("").astype(str).str.strip() if name in column else nothing
-        for name in ("address", "city", "state", "zip", "latitude", "longitude")
-    }
+    cell = _cells(table, column)
     blank = cell["latitude"].eq("") | cell["longitude"].eq("")
     zips, _ = clean_zips(cell["zip"])
     result = GeocodeResult(table, already_had=int((~blank).sum()), notes=notes)
@@ -175,6 +171,24 @@ def _fill(table: pd.DataFrame, placer: _Placer, notes: list[Problem], on_progres
         if on_progress:
             on_progress(done, len(todo))
     return result
+
+
+def missing_coordinates(data: bytes) -> int:
+    """How many rows of a CSV have a blank latitude or longitude (0 when it cannot be read)."""
+    table, _ = read_table(data)
+    if table is None:
+        return 0
+    cell = _cells(table, _column_names(table))
+    return int((cell["latitude"].eq("") | cell["longitude"].eq("")).sum())
+
+
+def _cells(table: pd.DataFrame, column: dict[str, str]) -> dict[str, pd.Series]:
+    """The trimmed text of the columns placing needs; a column the file lacks reads as blank."""
+    nothing = pd.Series("", index=table.index)
+    return {
+        name: table[column[name]].fillna("").astype(str).str.strip() if name in column else nothing
+        for name in ("address", "city", "state", "zip", "latitude", "longitude")
+    }
 
 
 def _column_names(table: pd.DataFrame) -> dict[str, str]:

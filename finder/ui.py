@@ -20,11 +20,13 @@ from finder.search_request import SearchRequest
 HOME_PAGE = "app.py"
 FIND_PAGE = "pages/find.py"
 CONDITIONS_PAGE = "pages/conditions.py"
+MANAGE_PAGE = "pages/manage.py"
 #: The menu: (page file, label, icon). Streamlit's own file-name menu is switched off in config.toml.
 MENU: tuple[tuple[str, str, str], ...] = (
     (HOME_PAGE, "Home", "🏠"),
     (FIND_PAGE, "Find a specialist", "🔎"),
     (CONDITIONS_PAGE, "Learn about conditions", "📖"),
+    (MANAGE_PAGE, "Manage data (staff)", "🗂️"),
 )
 #: Result cards shown at first and added by each "Show more".
 PAGE_SIZE = 20

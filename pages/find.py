@@ -58,7 +58,7 @@ with st.form("search"):
             format_func=lambda name: name or "Any language",
         )
         name = st.text_input("Name contains", value=request.name, max_chars=100)
-    if st.form_submit_button("Search", type="primary", use_container_width=True):
+    if st.form_submit_button("Search", type="primary", width="stretch"):
         request = SearchRequest(
             location=location.strip(),
             radius_miles=radius,

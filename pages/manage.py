@@ -1,0 +1,39 @@
+"""Manage data (staff only): check a new specialists list, fill map positions, compare, download.
+
+Locked until the password in Streamlit secrets ([manage] password) is given.
+"""
+
+import streamlit as st
+
+from finder import app_data, staff_ui, ui
+from finder.csv_io import MAX_FILE_BYTES, load_specialists
+from finder.settings import load_settings
+
+ui.page_setup("Manage data")
+st.title("Manage the specialists list")
+settings = load_settings()
+if not staff_ui.unlocked(settings.manage_password):
+    st.stop()
+
+current = app_data.specialist_list()
+staff_ui.current_list_status(current)
+
+st.subheader("Check a new list")
+st.markdown("The staff guide (docs/staff-guide.md in the repository) explains every column.")
+upload = st.file_uploader(
+    "Upload a specialists list saved as CSV UTF-8",
+    type=["csv"],
+    max_upload_size=MAX_FILE_BYTES // (1024 * 1024),
+)
+if upload is None:
+    st.stop()
+
+data = staff_ui.working_file(upload)
+report = load_specialists(data)
+staff_ui.validation_summary(report)
+staff_ui.fill_coordinates(data, settings)
+staff_ui.preview(report)
+if report.specialists.empty:
+    st.stop()
+staff_ui.comparison(current.report.specialists, report.specialists)
+staff_ui.download_checked(data, report)
