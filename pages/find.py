@@ -72,6 +72,13 @@ with st.form("search"):
         st.query_params.from_dict(request.to_query_params())
 
 st.caption(specialists.notice)
+if specialists.report.specialists.empty:
+    st.error(
+        "We are sorry: the list of specialists is not available right now. Please try again later, "
+        "or call your doctor's office for a referral.",
+        icon="🛠️",
+    )
+    st.stop()
 if not request.location:
     st.markdown("Enter where you are to see the nearest specialists, sorted by distance.")
     st.stop()

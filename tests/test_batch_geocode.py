@@ -13,9 +13,7 @@ from pathlib import Path
 
 import geopy.geocoders
 import pytest
-from fakes import FakeNominatim, nominatim_place
 from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
-from helpers_csv import csv_bytes, specialists
 
 from finder.batch_geocode import MAX_FAILURES_IN_A_ROW, FileNotUsable, GeocodeResult, geocode_csv
 from finder.cli import main
@@ -23,6 +21,8 @@ from finder.columns import ALL_COLUMNS
 from finder.csv_io import read_table
 from finder.geocoding import Geocode, nominatim
 from finder.zip_index import zip_centroid
+from tests.fakes import FakeNominatim, nominatim_place
+from tests.helpers_csv import csv_bytes, specialists
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_DELAY = 0.05

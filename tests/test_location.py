@@ -1,11 +1,11 @@
 """Location lookup: ZIP and city offline, street addresses through Nominatim faked at its HTTP edge."""
 
 import pytest
-from fakes import FakeNominatim, nominatim_place
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut
 
 from finder.geocoding import nominatim
 from finder.location import LocationError, resolve_location
+from tests.fakes import FakeNominatim, nominatim_place
 
 
 @pytest.mark.parametrize(

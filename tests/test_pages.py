@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from finder import vocabulary
+from finder import app_data, vocabulary
+from finder.conditions import ConditionLibrary
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 FIND = "pages/find.py"
@@ -146,3 +147,52 @@ def test_a_hand_edited_link_with_odd_values_still_works() -> None:
     notes = " ".join(info.value for info in app.info)
     assert "radius of “7”" in notes and "podiatry" in notes and "“nope”" in notes
     assert distances(app)
+
+
+def test_every_condition_page_renders_with_its_finder_action(library: ConditionLibrary) -> None:
+    for condition in library.alphabetical():
+        app = open_page(CONDITIONS, condition=condition.slug)
+        assert not app.exception, condition.slug
+        assert app.title[0].value == condition.title
+        action = next(link for link in app.get("page_link") if link.label == f"Find a specialist for {condition.title}")
+        params = dict(parse_qsl(action.proto.query_string))
+        assert params == {"condition": condition.slug, "sub": ",".join(condition.subspecialties)}
+
+
+def test_unknown_condition_slug_shows_the_index_instead() -> None:
+    app = open_page(CONDITIONS, condition="no-such-page")
+    assert not app.exception
+    assert "do not have a page for that condition" in app.warning[0].value
+    assert app.subheader[0].value == "All conditions, A to Z"
+
+
+def test_from_my_arm_jerks_on_the_home_page_to_specialists_who_treat_it() -> None:
+    home = open_page()
+    home.text_input[0].input("my arm jerks")
+    next(button for button in home.button if button.label == "Look it up").click()
+    index = home.run()
+    assert not index.exception
+    assert index.query_params["q"] == "my arm jerks"
+    first = index.get("page_link")
+    matches = [link for link in first if link.proto.query_string.startswith("condition=")]
+    assert matches[0].label == "Myoclonus"
+
+    page = open_page(CONDITIONS, **dict(parse_qsl(matches[0].proto.query_string)))
+    action = next(link for link in page.get("page_link") if link.label == "Find a specialist for Myoclonus")
+    search_page = open_page(FIND, **dict(parse_qsl(action.proto.query_string)))
+    assert "Enter where you are" in search_page.markdown[-1].value
+    results = search(search_page, "60614")
+    assert not results.exception
+    assert distances(results)
+    assert results.query_params["condition"] == "myoclonus"
+
+
+def test_a_broken_specialists_file_gives_patients_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "specialists.csv"
+    broken.write_bytes(b"PK\x03\x04 an Excel workbook saved with the wrong name")
+    monkeypatch.setattr(app_data, "SPECIALISTS_CSV", broken)
+    app = open_page(FIND, location="60614")
+    assert not app.exception
+    assert "not available right now" in app.error[0].value

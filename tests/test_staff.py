@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers_csv import VALID_ROW, csv_bytes, specialists
 from streamlit.testing.v1 import AppTest
 
 from finder import app_data
@@ -17,6 +16,7 @@ from finder.compare import compare_lists
 from finder.csv_io import load_specialists
 from finder.live_source import LiveSourceError, fetch_csv, load_live
 from finder.staff_access import password_matches
+from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 PASSWORD = "correct horse battery staple"

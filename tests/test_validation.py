@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers_csv import csv_bytes, specialists
 
 from finder.cli import main
 from finder.columns import ALL_COLUMNS, REQUIRED_COLUMNS
 from finder.csv_io import load_specialists
 from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, languages_offered, search
+from tests.helpers_csv import csv_bytes, specialists
 
 REPO = Path(__file__).resolve().parents[1]
 CHICAGO = (41.8868, -87.6386)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPECIALISTS_CSV = REPO_ROOT / "data" / "specialists.csv"
-SCREENSHOT = REPO_ROOT / "screenshots" / "search.png"
+SCREENSHOT = REPO_ROOT / "test-artifacts" / "search.png"  # git-ignored; docs/images holds the README copy
 SEARCH_LABEL = "ZIP code, city and state, or street address"
 MAP_COMPONENT = "streamlit_folium"
 MAP_IFRAME = f'iframe[src*="{MAP_COMPONENT}"], iframe[title*="{MAP_COMPONENT}"]'
