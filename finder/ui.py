@@ -129,15 +129,14 @@ def search_results(result: SearchResult, where: Location, request: SearchRequest
             return
         st.markdown("These are the nearest ones that match, a little farther away:")
         shown = result.nearest_outside
-        radius = float(shown["distance_miles"].max())
     else:
         count = len(result.matches)
         noun = "specialist" if count == 1 else "specialists"
         st.success(f"{count} {noun} within {request.radius_miles} miles of {place}, nearest first.", icon="✅")
-        shown, radius = result.matches, request.radius_miles
+        shown = result.matches
     listing, mapped = st.columns([1, 1], gap="medium")
     with mapped:
-        results_map(shown, where, radius)
+        results_map(shown, where, request.radius_miles)
     with listing:
         result_list(shown, state_key)
 
