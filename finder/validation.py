@@ -161,7 +161,7 @@ def validate(raw: pd.DataFrame) -> ValidationReport:
         return ValidationReport(
             empty_specialists(),
             [Problem("error", "the file has no column named " + ", ".join(f"“{c}”" for c in missing)
-                     + ". The first row must hold the column names; see the data guide.")],
+                     + ". The first row must hold the column names; see docs/staff-guide.md.")],
             rows_read,
         )  # fmt: skip
     problems = [
@@ -222,16 +222,17 @@ def _normalize_state(table: pd.DataFrame) -> None:
     table["state"] = states.map(lambda s: state_code(s) or s)
 
 
+_PHONE_EXTENSION = r"(?i)(\s*(?:ext\.?|x|#)\s*\d+)$"
+
+
 def _normalize_phone(table: pd.DataFrame) -> None:
-    without_extension = table["phone"].str.replace(r"(?i)\s*(?:ext\.?|x|#)\s*\d+$", "", regex=True)
-    digits = without_extension.str.replace(r"\D", "", regex=True)
-    table["phone_digits"] = digits.where(~digits.str.fullmatch(r"1\d{10}"), digits.str.slice(1))
-    table["phone"] = table["phone"].where(
-        ~table["phone_digits"].str.fullmatch(r"\d{10}"),
-        "(" + table["phone_digits"].str.slice(0, 3) + ") " + table["phone_digits"].str.slice(3, 6)
-        + "-" + table["phone_digits"].str.slice(6) + table["phone"].str.extract(
-            r"(?i)(\s*(?:ext\.?|x|#)\s*\d+)$", expand=False).fillna(""),
-    )  # fmt: skip
+    """Keep the digits for tel: links and show every valid number as (312) 555-0142 [x12]."""
+    extension = table["phone"].str.extract(_PHONE_EXTENSION, expand=False).fillna("")
+    digits = table["phone"].str.replace(_PHONE_EXTENSION, "", regex=True).str.replace(r"\D", "", regex=True)
+    digits = digits.where(~digits.str.fullmatch(r"1\d{10}"), digits.str.slice(1))  # drop the country code
+    table["phone_digits"] = digits
+    formatted = "(" + digits.str.slice(0, 3) + ") " + digits.str.slice(3, 6) + "-" + digits.str.slice(6) + extension
+    table["phone"] = table["phone"].where(~digits.str.fullmatch(r"\d{10}"), formatted)
 
 
 def _normalize_coordinates(table: pd.DataFrame, check: _Collector) -> None:
