@@ -146,14 +146,16 @@ def disclaimer() -> None:
 
 
 def find_specialist_link(condition: Condition) -> None:
-    """The page's main action: the search, with the condition's subspecialties already chosen."""
-    st.page_link(
-        FIND_PAGE,
-        label=f"Find a specialist for {condition.title}",
-        icon="🔎",
-        query_params={"condition": condition.slug, "sub": ",".join(condition.subspecialties)},
-    )
-    st.caption("Specialists who treat it: " + ", ".join(condition.subspecialty_labels))
+    """The page's main action, boxed so it stands out: the search with the condition's subspecialties chosen."""
+    with st.container(border=True):
+        st.markdown(f"**Looking for a specialist near you?** {condition.title} is usually treated by specialists in:")
+        st.markdown(", ".join(condition.subspecialty_labels))
+        st.page_link(
+            FIND_PAGE,
+            label=f"Find a specialist for {condition.title}",
+            icon="🔎",
+            query_params={"condition": condition.slug, "sub": ",".join(condition.subspecialties)},
+        )
 
 
 def condition_summary(condition: Condition) -> None:
