@@ -1,8 +1,9 @@
 """NeuroFinder's home page and entry point: `streamlit run app.py`.
 
 The other pages are the files in pages/ (Streamlit's pages-directory convention, which
-gives each page a stable, shareable URL: /find, /conditions, /manage). The home page sends
-a patient to the search or to the condition pages in one tap.
+gives each page a stable, shareable URL: /find, /conditions, /manage). The home page gets a
+worried patient moving at once: a location box that goes straight to results, and a
+symptom box for those who do not know which specialist they need.
 """
 
 import streamlit as st
@@ -13,14 +14,16 @@ from finder.app_data import SAMPLE_DATA_NOTICE
 ui.page_setup("Home")
 st.title("🧠 NeuroFinder")
 st.markdown("#### Find a neurology specialist near you, and understand what you are going through.")
+st.caption("NeuroFinder gives general information, not medical advice. **In an emergency, call 911.**")
 
-find, learn = st.columns(2)
-with find, st.container(border=True):
-    st.markdown("**Find a specialist**  \nSearch by ZIP code, city or address, and by the kind of care you need.")
-    st.page_link(ui.FIND_PAGE, label="Find a specialist", icon="🔎")
-with learn, st.container(border=True):
-    st.markdown("**Learn about conditions**  \nPlain-language pages on myoclonus, epilepsy, Parkinson's and more.")
-    st.page_link(ui.CONDITIONS_PAGE, label="Learn about conditions", icon="📖")
+with st.form("quick-search"):
+    where = st.text_input(
+        "Where are you? ZIP code, city and state, or street address",
+        placeholder="for example 60614, or Denver, CO",
+        max_chars=200,
+    )
+    if st.form_submit_button("Find specialists near me", type="primary") and where.strip():
+        st.switch_page(ui.FIND_PAGE, query_params={"location": where.strip()})
 
 with st.form("symptom"):
     symptom = st.text_input(
@@ -31,6 +34,12 @@ with st.form("symptom"):
     if st.form_submit_button("Look it up") and symptom.strip():
         st.switch_page(ui.CONDITIONS_PAGE, query_params={"q": symptom.strip()})
 
-st.caption(
-    f"{SAMPLE_DATA_NOTICE} NeuroFinder gives general information, not medical advice. In an emergency, call 911."
-)
+find, learn = st.columns(2)
+with find, st.container(border=True):
+    st.markdown("**More search options**  \nFilter by the kind of care, language, telehealth and more.")
+    st.page_link(ui.FIND_PAGE, label="Find a specialist", icon="🔎")
+with learn, st.container(border=True):
+    st.markdown("**Learn about conditions**  \nPlain-language pages on myoclonus, epilepsy, Parkinson's and more.")
+    st.page_link(ui.CONDITIONS_PAGE, label="Learn about conditions", icon="📖")
+
+st.caption(SAMPLE_DATA_NOTICE)

@@ -41,8 +41,8 @@ STREET_TYPES = ("St", "Ave", "Blvd", "Dr", "Way", "Pkwy")
 CLINIC_KINDS = ("Neurology Associates", "Neuroscience Center", "Brain & Spine Clinic", "Neurology Group")
 LANGUAGES = ("Spanish", "Mandarin", "Vietnamese", "Arabic", "French", "Hindi", "Korean", "Russian", "Portuguese")
 # General neurology is the most common practice; the rest are spread evenly.
-SUBSPECIALTY_WEIGHTS = np.array([4.0 if slug == "general-neurology" else 1.0 for slug in LABELS])
-CLUSTER_RADIUS_MILES = 40.0
+SUBSPECIALTY_WEIGHTS = np.array([2.5 if slug == "general-neurology" else 1.0 for slug in LABELS])
+CLUSTER_RADIUS_MILES = 20.0
 
 
 def make_specialists(count: int, seed: int = 2026) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from finder import vocabulary
 from finder.conditions import Condition, ConditionLibrary, render_body
 from finder.csv_io import to_csv_bytes
 from finder.location import Location
@@ -117,6 +118,21 @@ def results_map(results: pd.DataFrame, where: Location, radius_miles: float) -> 
     """The folium map; returned_objects=[] keeps pan and zoom from re-running the page."""
     fmap = build_map(results, (where.lat, where.lon), radius_miles, where.label)
     st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="results-map")
+
+
+def search_summary(request: SearchRequest, library: ConditionLibrary) -> str:
+    """One line saying what was searched, for the folded search form's label."""
+    if not request.location:
+        return "Search"
+    condition = library.get(request.condition)
+    kinds = [vocabulary.LABELS[slug] for slug in request.subspecialties]
+    parts = [
+        request.location,
+        f"{request.radius_miles} miles",
+        condition.title if condition else "",
+        ", ".join(kinds) if kinds and not condition else "",
+    ]
+    return "Change search: " + escape_markdown(" · ".join(part for part in parts if part))
 
 
 def search_results(result: SearchResult, where: Location, request: SearchRequest, state_key: str) -> None:

@@ -13,6 +13,9 @@ library = app_data.condition_library()
 slug = st.query_params.get("condition", "")
 
 if condition := library.get(slug):
+    # Links within this page do not update the address bar; make it name the page shown, so it can be shared.
+    if st.query_params.to_dict() != {"condition": slug}:
+        st.query_params.from_dict({"condition": slug})
     ui.condition_page(condition, library)
     st.stop()
 

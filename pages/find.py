@@ -21,7 +21,9 @@ for note in notes:
     st.info(note)
 
 conditions = {c.slug: c.title for c in library.alphabetical()}
-with st.form("search"):
+# With a search in the URL (a shared link, or after Search) the results matter most, so on a
+# phone the form folds away into one line that says what was searched.
+with st.expander(ui.search_summary(request, library), expanded=not request.location), st.form("search"):
     location = st.text_input(
         "ZIP code, city and state, or street address",
         value=request.location,
@@ -47,17 +49,17 @@ with st.form("search"):
         format_func=vocabulary.LABELS.__getitem__,
         placeholder="Any neurologist",
     )
-    with st.expander("More filters"):
-        accepting = st.checkbox("Accepting new patients", value=request.accepting_new_patients)
-        telehealth = st.checkbox("Offers video visits (telehealth)", value=request.telehealth)
-        languages = ["", *specialists.languages]
-        language = st.selectbox(
-            "Speaks",
-            options=languages,
-            index=languages.index(request.language) if request.language in languages else 0,
-            format_func=lambda name: name or "Any language",
-        )
-        name = st.text_input("Name contains", value=request.name, max_chars=100)
+    left, right = st.columns(2)
+    accepting = left.checkbox("Accepting new patients", value=request.accepting_new_patients)
+    telehealth = right.checkbox("Offers video visits (telehealth)", value=request.telehealth)
+    languages = ["", *specialists.languages]
+    language = left.selectbox(
+        "Speaks",
+        options=languages,
+        index=languages.index(request.language) if request.language in languages else 0,
+        format_func=lambda name: name or "Any language",
+    )
+    name = right.text_input("Name contains (optional)", value=request.name, max_chars=100)
     if st.form_submit_button("Search", type="primary", width="stretch"):
         request = SearchRequest(
             location=location.strip(),
@@ -70,6 +72,7 @@ with st.form("search"):
             name=name.strip(),
         )
         st.query_params.from_dict(request.to_query_params())
+        st.rerun()  # draw the page from the URL, with the form folded above the results
 
 st.caption(specialists.notice)
 if specialists.report.specialists.empty:
@@ -79,6 +82,11 @@ if specialists.report.specialists.empty:
         icon="🛠️",
     )
     st.stop()
+if chosen := library.get(request.condition):
+    st.markdown(
+        f"**{escape_markdown(chosen.title)}** is usually treated by: {', '.join(chosen.subspecialty_labels)}. "
+        f"[Read about {escape_markdown(chosen.title)}]({ui.condition_href(chosen.slug)})"
+    )
 if not request.location:
     st.markdown("Enter where you are to see the nearest specialists, sorted by distance.")
     st.stop()
@@ -92,11 +100,6 @@ if where.approximate:
     st.warning(f"We could not look up the exact address, so we searched around {where.label}.", icon="📍")
 
 wanted = request.subspecialties_for(library)
-if chosen := library.get(request.condition):
-    st.markdown(
-        f"**{escape_markdown(chosen.title)}** is usually treated by: {', '.join(chosen.subspecialty_labels)}. "
-        f"[Read about {escape_markdown(chosen.title)}]({ui.condition_href(chosen.slug)})"
-    )
 criteria = SearchCriteria(
     lat=where.lat,
     lon=where.lon,

@@ -1,4 +1,4 @@
-"""Write the bundled sample list, data/specialists.csv: 400 fictional specialists.
+"""Write the bundled sample list, data/specialists.csv: 800 fictional specialists.
 
 Run from the repository root: python scripts/make_sample_data.py
 The output is the same on every run, so a diff shows only deliberate changes.
@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from finder.sample_data import make_specialists
 
-SAMPLE_SIZE = 400
+SAMPLE_SIZE = 800
 OUTPUT = Path(__file__).resolve().parents[1] / "data" / "specialists.csv"
 
 

@@ -41,6 +41,16 @@ def search(app: AppTest, location: str) -> AppTest:
     return app.run()
 
 
+def test_home_page_location_box_goes_straight_to_results() -> None:
+    home = open_page()
+    next(field for field in home.text_input if field.label.startswith("Where are you?")).input("Denver, CO")
+    next(button for button in home.button if button.label == "Find specialists near me").click()
+    results = home.run()
+    assert not results.exception
+    assert results.query_params["location"] == "Denver, CO"
+    assert distances(results)
+
+
 def test_home_page_sends_people_to_search_and_conditions() -> None:
     app = open_page()
     assert not app.exception
@@ -168,7 +178,7 @@ def test_unknown_condition_slug_shows_the_index_instead() -> None:
 
 def test_from_my_arm_jerks_on_the_home_page_to_specialists_who_treat_it() -> None:
     home = open_page()
-    home.text_input[0].input("my arm jerks")
+    next(field for field in home.text_input if field.label.startswith("Not sure")).input("my arm jerks")
     next(button for button in home.button if button.label == "Look it up").click()
     index = home.run()
     assert not index.exception

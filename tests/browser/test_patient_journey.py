@@ -1,0 +1,191 @@
+"""The journey the product promises, in a real browser, from a symptom to a shareable list.
+
+A patient who only knows "my arm jerks" starts on the home page, finds Myoclonus, follows
+its "Find a specialist" link and searches near a ZIP code; a family member then opens the
+same link on a phone. Each page works alone in the other tests, but only clicking through
+shows that the hand-offs keep the symptom, the condition and the specialists in the URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
+
+from finder.csv_io import load_specialists
+from finder.location import resolve_location
+from finder.search import DEFAULT_RADIUS_MILES, SearchCriteria, search
+from tests.browser.cdn import CdnRecorder
+from tests.browser.test_search_in_browser import (
+    MAP_IFRAME,
+    MARKER,
+    SEARCH_LABEL,
+    SPECIALISTS_CSV,
+    assert_map_works,
+    open_find_page,
+    wait_for_map,
+    wait_for_results,
+)
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PHONE_SCREENSHOT = REPO_ROOT / "test-artifacts" / "mobile-search.png"  # git-ignored; docs/images keeps a copy
+SYMPTOM_LABEL = "Not sure what to search for? Describe what is happening"
+SYMPTOM = "my arm jerks"
+CONDITION = "Myoclonus"
+CONDITION_SLUG = "myoclonus"
+# Who treats myoclonus, as its page promises: slug in the URL, label on the screen.
+SPECIALTIES = {
+    "movement-disorders": "Movement disorders",
+    "epilepsy": "Epilepsy",
+    "clinical-neurophysiology": "Clinical neurophysiology (EEG/EMG)",
+}
+ZIP = "60614"
+# An iPhone-sized screen, the likeliest way a family member opens a link sent by text message.
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+# A sanity cap for the screenshot, far above the few thousand pixels the page needs.
+MAX_PHONE_SCREENSHOT_HEIGHT = 6000
+MAX_STILL_CHECKS = 20
+
+
+@pytest.fixture
+def page_errors(browser_page: Page) -> list[str]:
+    """Uncaught exceptions, kept apart from console_errors, which also holds console noise."""
+    errors: list[str] = []
+    browser_page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.fixture
+def phone_page(browser: Browser, cdn: CdnRecorder, console_errors: list[str], page_errors: list[str]) -> Iterator[Page]:
+    """A family member's phone: a new context shares no session with the sender, only the link.
+
+    It is set up like conftest's browser_page (same CDN answers, same error lists), so the
+    shared link is checked under the same conditions as the sender's search.
+    """
+    context = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(30_000)
+    context.route("**/*", cdn)
+    page = context.new_page()
+
+    def keep_error(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(message.text)
+
+    page.on("console", keep_error)
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def expected_names() -> list[str]:
+    """Who the finder library lists for myoclonus near the ZIP, nearest first: the page must agree."""
+    place = resolve_location(ZIP)
+    specialists = load_specialists(SPECIALISTS_CSV).specialists
+    criteria = SearchCriteria(place.lat, place.lon, DEFAULT_RADIUS_MILES, subspecialties=tuple(SPECIALTIES))
+    names = search(specialists, criteria).matches["name"].tolist()
+    assert names, f"the sample data has no {CONDITION} specialist near {ZIP}; pick another ZIP"
+    return names
+
+
+def first_result(page: Page, names: list[str]) -> Locator:
+    """The first result card's name; the map's popups live in an iframe, so they cannot match."""
+    any_name = re.compile("|".join(re.escape(name) for name in names))
+    return page.get_by_test_id("stMain").get_by_text(any_name).first
+
+
+def assert_found_specialists(page: Page, names: list[str], cdn: CdnRecorder, console_errors: list[str]) -> None:
+    """The filtered count in the success line, the nearest specialist first, and a working map."""
+    wait_for_results(page, names)
+    noun = "specialist" if len(names) == 1 else "specialists"
+    summary = page.get_by_test_id("stAlertContentSuccess")
+    expect(summary).to_contain_text(f"{len(names)} {noun} within {DEFAULT_RADIUS_MILES} miles")
+    expect(first_result(page, names)).to_have_text(names[0])
+    assert_map_works(wait_for_map(page, console_errors), cdn, console_errors)
+
+
+def symptom_to_search(page: Page, app_url: str) -> None:
+    """Home page → symptom lookup → Myoclonus page → the search with its specialists chosen."""
+    page.goto(f"{app_url}/")
+    page.get_by_label(SYMPTOM_LABEL).fill(SYMPTOM)
+    page.get_by_role("button", name="Look it up").click()
+
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text(f"Conditions that match “{SYMPTOM}”")).to_be_visible()
+    # Matches come before the A-to-Z list, so the first page link on the page is the best match.
+    best_match = main.get_by_test_id("stPageLink").first.get_by_role("link")
+    expect(best_match).to_have_text(CONDITION)
+    best_match.click()
+
+    expect(page.get_by_role("heading", name=CONDITION, level=1)).to_be_visible()
+    expect(main.get_by_text("not medical advice")).to_be_visible()
+    main.get_by_role("link", name=f"Find a specialist for {CONDITION}").first.click()
+
+    expect(page).to_have_url(re.compile(r"/find\?"))
+    specialist_types = main.get_by_test_id("stMultiSelect").filter(has_text="Type of specialist")
+    expect(specialist_types.locator("[data-tag]")).to_have_text(list(SPECIALTIES.values()))
+
+
+def assert_shareable(url: str) -> None:
+    """The link carries everything the family member needs: where, what condition, which specialists."""
+    query = parse_qs(urlsplit(url).query)
+    assert query.get("location") == [ZIP], url
+    assert query.get("condition") == [CONDITION_SLUG], url
+    assert query.get("sub") == [",".join(SPECIALTIES)], url
+
+
+def screenshot_phone(page: Page, path: Path) -> None:
+    """All of the phone page in one picture, to judge how the results and the map stack.
+
+    As in test_search_in_browser, Streamlit scrolls inside its main block, so the window grows
+    to the content height, and the map re-fits after the resize, so we wait until it is still.
+    """
+    content_height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
+    height = min(max(content_height, PHONE_HEIGHT), MAX_PHONE_SCREENSHOT_HEIGHT)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": height})
+    map_iframe = page.locator(MAP_IFRAME).first
+    expect(map_iframe.content_frame.locator(MARKER).first).to_be_visible()
+    previous = b""
+    for _ in range(MAX_STILL_CHECKS):
+        current = map_iframe.screenshot(animations="disabled")
+        if current == previous:
+            break
+        previous = current
+        page.wait_for_timeout(250)
+    path.parent.mkdir(exist_ok=True)
+    page.screenshot(path=path, full_page=True)
+
+
+def test_symptom_to_specialists_and_shared_link_on_a_phone(
+    browser_page: Page,
+    phone_page: Page,
+    app_url: str,
+    cdn: CdnRecorder,
+    console_errors: list[str],
+    page_errors: list[str],
+) -> None:
+    names = expected_names()
+    symptom_to_search(browser_page, app_url)
+
+    browser_page.get_by_label(SEARCH_LABEL).fill(ZIP)
+    browser_page.get_by_role("button", name="Search").click()
+
+    assert_found_specialists(browser_page, names, cdn, console_errors)
+    treated_by = f"{CONDITION} is usually treated by: {', '.join(SPECIALTIES.values())}"
+    expect(browser_page.get_by_test_id("stMain").get_by_text(treated_by)).to_be_visible()
+    shared_link = browser_page.url
+    assert_shareable(shared_link)
+
+    open_find_page(phone_page, shared_link)
+    expect(phone_page.get_by_label(SEARCH_LABEL)).to_have_value(ZIP)
+    assert_found_specialists(phone_page, names, cdn, console_errors)
+    screenshot_phone(phone_page, PHONE_SCREENSHOT)
+
+    assert not page_errors, f"uncaught errors in the page: {page_errors}"
