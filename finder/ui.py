@@ -90,7 +90,8 @@ def _facts(specialist: pd.Series) -> list[str]:
     accepting = specialist["accepting_new_patients"]
     if not pd.isna(accepting):
         facts.append("Accepting new patients" if accepting else "Not accepting new patients")
-    if specialist["telehealth"] is True:
+    telehealth = specialist["telehealth"]
+    if not pd.isna(telehealth) and telehealth:
         facts.append("Offers video visits")
     if specialist["languages"]:
         facts.append("Speaks " + escape_markdown(specialist["languages"].replace(";", ",")))

@@ -294,6 +294,7 @@ def _check_coordinates(table: pd.DataFrame, check: _Collector) -> None:
     hint = pd.Series("", index=table.index)
     hint[outside & _in_us(lon, lat)] = "; latitude and longitude look swapped"
     hint[outside & _in_us(lat, -lon)] = "; US longitudes are negative (is the minus sign missing?)"
+    hint[outside & _in_us(lon, -lat)] = "; latitude and longitude look swapped, and US longitudes are negative"
     check.add(
         "error", outside, "latitude",
         "the point " + lat.round(4).astype(str) + ", " + lon.round(4).astype(str) + " is outside the US" + hint,

@@ -38,6 +38,13 @@ ROW_CASES = [
     pytest.param({"latitude": "-87.6386", "longitude": "41.8868"}, "error", "latitude", "look swapped", id="swapped"),
     pytest.param({"longitude": "87.6386"}, "error", "latitude", "is the minus sign missing", id="no-minus"),
     pytest.param(
+        {"latitude": "87.6386", "longitude": "41.8868"},
+        "error",
+        "latitude",
+        "look swapped, and US longitudes are negative",
+        id="swapped-and-no-minus",
+    ),
+    pytest.param(
         {"latitude": "39.8", "longitude": "-89.6495"},
         "warning",
         "latitude",
