@@ -15,7 +15,7 @@ from finder.zip_index import city_centroid, state_code, zip_centroid
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _TRAILING_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
-_CITY_STATE = re.compile(r"^(?P<city>[A-Za-z .'\-]+?)\s*(?:,\s*|\s+)(?P<state>[A-Za-z .]+)$")
+_CITY_NAME = re.compile(r"^[A-Za-z .,'\-]+$")
 MAX_QUERY_LENGTH = 200
 
 
@@ -60,11 +60,19 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
 
 
 def _offline_city(query: str) -> Location | None:
-    match = _CITY_STATE.match(query)
-    if not match:
+    """'City, ST', 'City State' or a city name alone, from the bundled ZIP data."""
+    if not _CITY_NAME.match(query):
         return None
-    state = state_code(match.group("state"))
-    found = city_centroid(match.group("city"), state) if state else None
+    if "," in query:
+        city, _, state = query.rpartition(",")
+        splits = [(city, state)]
+    else:  # "New York NY", "Salt Lake City Utah": the state is the last one to three words
+        words = query.split()
+        splits = [(" ".join(words[:-n]), " ".join(words[-n:])) for n in (1, 2, 3) if len(words) > n]
+    for city, state in splits:
+        if (code := state_code(state)) and (found := city_centroid(city, code)):
+            return Location(*found)
+    found = city_centroid(query) if "," not in query else None
     return Location(*found) if found else None
 
 

@@ -85,11 +85,19 @@ def zip_centroid(zip_code: str) -> tuple[float, float, str] | None:
     return float(row["lat"]), float(row["lon"]), f"{row['city']}, {row['state']}"
 
 
-def city_centroid(city: str, state: str) -> tuple[float, float, str] | None:
-    """(lat, lon, 'City, ST') for a city name in a state code, or None when we do not know it."""
-    key = (city_key(city), state)
+def city_centroid(city: str, state: str | None = None) -> tuple[float, float, str] | None:
+    """(lat, lon, 'City, ST') for a city, or None when we do not know it.
+
+    Without a state, the best-known city of that name (the one with most ZIP codes) is
+    taken: "Chicago" means Chicago, IL; the label says which one was chosen.
+    """
     table = city_table()
-    if key not in table.index:
+    key = city_key(city)
+    if state is None:
+        if key not in table.index.get_level_values("city_key"):
+            return None
+        state = str(table.loc[key, "zips"].idxmax())
+    if (key, state) not in table.index:
         return None
-    row = table.loc[key]
+    row = table.loc[(key, state)]
     return float(row["lat"]), float(row["lon"]), f"{row['city']}, {state}"

@@ -17,6 +17,10 @@ from tests.fakes import FakeNominatim, nominatim_place
         ("springfield il", "Springfield, IL"),
         ("St. Louis, Missouri", "Saint Louis, MO"),
         ("Ft Worth, TX", "Fort Worth, TX"),
+        ("New York NY", "New York, NY"),
+        ("Salt Lake City Utah", "Salt Lake City, UT"),
+        ("Washington DC", "Washington, DC"),
+        ("Chicago", "Chicago, IL"),  # a city alone: the best-known one, named in the label
     ],
 )
 def test_zip_and_city_are_answered_offline(text: str, label: str) -> None:
