@@ -34,18 +34,19 @@ def distances(app: AppTest) -> list[float]:
     return [float(match.group(1)) for match in found if match]
 
 
-def search(app: AppTest, location: str) -> AppTest:
-    field = next(w for w in app.text_input if w.label.startswith("ZIP code"))
-    field.input(location)
-    next(b for b in app.button if b.label == "Search").click()
+def submit(app: AppTest, field: str, text: str, button: str) -> AppTest:
+    """Type into the text box whose label starts with `field`, press `button` and run the app."""
+    next(widget for widget in app.text_input if widget.label.startswith(field)).input(text)
+    next(widget for widget in app.button if widget.label == button).click()
     return app.run()
 
 
+def search(app: AppTest, location: str) -> AppTest:
+    return submit(app, "ZIP code", location, "Search")
+
+
 def test_home_page_location_box_goes_straight_to_results() -> None:
-    home = open_page()
-    next(field for field in home.text_input if field.label.startswith("Where are you?")).input("Denver, CO")
-    next(button for button in home.button if button.label == "Find specialists near me").click()
-    results = home.run()
+    results = submit(open_page(), "Where are you?", "Denver, CO", "Find specialists near me")
     assert not results.exception
     assert results.query_params["location"] == "Denver, CO"
     assert distances(results)
@@ -177,10 +178,7 @@ def test_unknown_condition_slug_shows_the_index_instead() -> None:
 
 
 def test_from_my_arm_jerks_on_the_home_page_to_specialists_who_treat_it() -> None:
-    home = open_page()
-    next(field for field in home.text_input if field.label.startswith("Not sure")).input("my arm jerks")
-    next(button for button in home.button if button.label == "Look it up").click()
-    index = home.run()
+    index = submit(open_page(), "Not sure", "my arm jerks", "Look it up")
     assert not index.exception
     assert index.query_params["q"] == "my arm jerks"
     first = index.get("page_link")

@@ -19,11 +19,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from tests.browser.cdn import NODE_MODULES, CdnRecorder
 
@@ -125,18 +126,44 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def browser_page(browser: Browser, cdn: CdnRecorder, console_errors: list[str]) -> Iterator[Page]:
-    """A fresh 1280x900 page whose CDN requests go to `cdn` and whose errors go to `console_errors`."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    context.route("**/*", cdn)
-    page = context.new_page()
+def page_errors() -> list[str]:
+    """Only the uncaught exceptions, kept apart from console noise so a test can demand none at all."""
+    return []
 
-    def keep_error(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.append(message.text)
 
-    page.on("console", keep_error)
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
-    yield page
-    context.close()
+@pytest.fixture
+def new_page(
+    browser: Browser, cdn: CdnRecorder, console_errors: list[str], page_errors: list[str]
+) -> Iterator[Callable[..., Page]]:
+    """Opens pages in fresh browser contexts (a new visitor each: no shared session) with the CDN
+    answers and error recording every browser test relies on; `context_options` go to Playwright."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(**context_options: Any) -> Page:
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        context.set_default_timeout(30_000)
+        context.route("**/*", cdn)
+        page = context.new_page()
+
+        def keep_error(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                console_errors.append(message.text)
+
+        def keep_exception(error: Exception) -> None:
+            console_errors.append(str(error))
+            page_errors.append(str(error))
+
+        page.on("console", keep_error)
+        page.on("pageerror", keep_exception)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(new_page: Callable[..., Page]) -> Page:
+    """A fresh 1280x900 desktop page whose CDN requests go to `cdn` and whose errors are recorded."""
+    return new_page(viewport={"width": 1280, "height": 900})

@@ -9,24 +9,23 @@ shows that the hand-offs keep the symptom, the condition and the specialists in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from finder.csv_io import load_specialists
 from finder.location import resolve_location
 from finder.search import DEFAULT_RADIUS_MILES, SearchCriteria, search
 from tests.browser.cdn import CdnRecorder
 from tests.browser.test_search_in_browser import (
-    MAP_IFRAME,
-    MARKER,
     SEARCH_LABEL,
     SPECIALISTS_CSV,
     assert_map_works,
     open_find_page,
+    screenshot_whole_app,
     wait_for_map,
     wait_for_results,
 )
@@ -50,39 +49,12 @@ ZIP = "60614"
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 # A sanity cap for the screenshot, far above the few thousand pixels the page needs.
 MAX_PHONE_SCREENSHOT_HEIGHT = 6000
-MAX_STILL_CHECKS = 20
 
 
 @pytest.fixture
-def page_errors(browser_page: Page) -> list[str]:
-    """Uncaught exceptions, kept apart from console_errors, which also holds console noise."""
-    errors: list[str] = []
-    browser_page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-@pytest.fixture
-def phone_page(browser: Browser, cdn: CdnRecorder, console_errors: list[str], page_errors: list[str]) -> Iterator[Page]:
-    """A family member's phone: a new context shares no session with the sender, only the link.
-
-    It is set up like conftest's browser_page (same CDN answers, same error lists), so the
-    shared link is checked under the same conditions as the sender's search.
-    """
-    context = browser.new_context(
-        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT}, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(30_000)
-    context.route("**/*", cdn)
-    page = context.new_page()
-
-    def keep_error(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.append(message.text)
-
-    page.on("console", keep_error)
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield page
-    context.close()
+def phone_page(new_page: Callable[..., Page]) -> Page:
+    """A family member's phone: a new context shares no session with the sender, only the link."""
+    return new_page(viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT}, is_mobile=True, has_touch=True)
 
 
 def expected_names() -> list[str]:
@@ -141,28 +113,6 @@ def assert_shareable(url: str) -> None:
     assert query.get("sub") == [",".join(SPECIALTIES)], url
 
 
-def screenshot_phone(page: Page, path: Path) -> None:
-    """All of the phone page in one picture, to judge how the results and the map stack.
-
-    As in test_search_in_browser, Streamlit scrolls inside its main block, so the window grows
-    to the content height, and the map re-fits after the resize, so we wait until it is still.
-    """
-    content_height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
-    height = min(max(content_height, PHONE_HEIGHT), MAX_PHONE_SCREENSHOT_HEIGHT)
-    page.set_viewport_size({"width": PHONE_WIDTH, "height": height})
-    map_iframe = page.locator(MAP_IFRAME).first
-    expect(map_iframe.content_frame.locator(MARKER).first).to_be_visible()
-    previous = b""
-    for _ in range(MAX_STILL_CHECKS):
-        current = map_iframe.screenshot(animations="disabled")
-        if current == previous:
-            break
-        previous = current
-        page.wait_for_timeout(250)
-    path.parent.mkdir(exist_ok=True)
-    page.screenshot(path=path, full_page=True)
-
-
 def test_symptom_to_specialists_and_shared_link_on_a_phone(
     browser_page: Page,
     phone_page: Page,
@@ -186,6 +136,6 @@ def test_symptom_to_specialists_and_shared_link_on_a_phone(
     open_find_page(phone_page, shared_link)
     expect(phone_page.get_by_label(SEARCH_LABEL)).to_have_value(ZIP)
     assert_found_specialists(phone_page, names, cdn, console_errors)
-    screenshot_phone(phone_page, PHONE_SCREENSHOT)
+    screenshot_whole_app(phone_page, PHONE_SCREENSHOT, max_height=MAX_PHONE_SCREENSHOT_HEIGHT)
 
     assert not page_errors, f"uncaught errors in the page: {page_errors}"

@@ -85,7 +85,7 @@ def assert_map_works(map_frame: Frame, cdn: CdnRecorder, console_errors: list[st
     assert not broken, f"marker icons that did not load (patients see a broken image): {sorted(set(broken))}"
 
 
-def screenshot_whole_app(page: Page, path: Path) -> None:
+def screenshot_whole_app(page: Page, path: Path, max_height: int = MAX_SCREENSHOT_HEIGHT) -> None:
     """A screenshot for the README that reaches past the first screen to the map.
 
     Streamlit scrolls inside its main block rather than the document, so Playwright's
@@ -93,8 +93,10 @@ def screenshot_whole_app(page: Page, path: Path) -> None:
     The resize makes streamlit-folium redraw and re-fit the map, so we wait until two
     pictures of the map in a row are the same before taking the real one.
     """
+    window = page.viewport_size or {"width": 1280, "height": 900}
     content_height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
-    page.set_viewport_size({"width": 1280, "height": min(max(content_height, 900), MAX_SCREENSHOT_HEIGHT)})
+    height = min(max(content_height, window["height"]), max_height)
+    page.set_viewport_size({"width": window["width"], "height": height})
     map_iframe = page.locator(MAP_IFRAME).first
     expect(map_iframe.content_frame.locator(MARKER).first).to_be_visible()
     previous = b""
