@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import frontmatter
+import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 from rapidfuzz import fuzz, process
@@ -33,8 +34,9 @@ _STOP_WORDS = frozenset(
      "in", "have", "has", "been", "keep", "keeps", "get", "gets", "me", "mine", "our", "your", "his", "her",
      "their", "left", "right", "arm", "arms", "leg", "legs", "hand", "hands", "night", "day", "sometimes")
 )  # fmt: skip
+_STEMMER = snowballstemmer.stemmer("english")
 #: A typed word counts as a near match of an index word from this similarity (0-100).
-FUZZY_CUTOFF = 85
+FUZZY_CUTOFF = 80
 
 
 class Source(BaseModel):
@@ -136,19 +138,10 @@ class ConditionLibrary:
         return [self.conditions[slug] for slug in ranked]
 
 
-def _stem(word: str) -> str:
-    """Fold common English endings so 'jerks', 'jerking' and 'jerked' meet at 'jerk'."""
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 3 and word[-1] == word[-2]:  # "twitchiness" is rare; "jerkking" is not a word
-        word = word[:-1]
-    return word
-
-
 def _words(text: str) -> set[str]:
-    return {_stem(word) for word in _WORD.findall(text.lower().replace("'", "")) if word not in _STOP_WORDS}
+    """The stems of the meaningful words: 'jerks', 'jerking' and 'jerked' all become 'jerk'."""
+    words = [word for word in _WORD.findall(text.lower().replace("'", "")) if word not in _STOP_WORDS]
+    return set(_STEMMER.stemWords(words))
 
 
 def _plain_errors(error: ValidationError) -> str:
