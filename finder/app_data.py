@@ -64,11 +64,11 @@ def _last_good_live() -> dict[str, SpecialistList]:
 
 
 @st.cache_data(show_spinner="Updating the specialists list…", max_entries=4)
-def _fetch_live(url: str, period: int) -> SpecialistList | str:
+def _fetch_live(url: str, period: int, timeout: float) -> SpecialistList | str:
     """The live list for one refresh period, or why it cannot be used (cached too, so a broken
     source is not asked again on every click)."""
     try:
-        report = load_live(url, timeout=load_settings().data_fetch_timeout_seconds)
+        report = load_live(url, timeout=timeout)
     except LiveSourceError as error:
         return str(error)
     checked = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -81,7 +81,7 @@ def specialist_list() -> SpecialistList:
     if not settings.data_csv_url:
         return bundled_specialists()
     period = int(time.time() // (max(settings.data_refresh_minutes, 1) * 60))
-    fetched = _fetch_live(settings.data_csv_url, period)
+    fetched = _fetch_live(settings.data_csv_url, period, settings.data_fetch_timeout_seconds)
     last_good = _last_good_live()
     if isinstance(fetched, SpecialistList):
         last_good[settings.data_csv_url] = fetched

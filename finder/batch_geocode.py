@@ -173,11 +173,8 @@ def _fill(table: pd.DataFrame, placer: _Placer, notes: list[Problem], on_progres
     return result
 
 
-def missing_coordinates(data: bytes) -> int:
-    """How many rows of a CSV have a blank latitude or longitude (0 when it cannot be read)."""
-    table, _ = read_table(data)
-    if table is None:
-        return 0
+def missing_coordinates(table: pd.DataFrame) -> int:
+    """How many rows of a table read from CSV have a blank latitude or longitude."""
     cell = _cells(table, _column_names(table))
     return int((cell["latitude"].eq("") | cell["longitude"].eq("")).sum())
 

@@ -16,7 +16,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from finder.app_data import SpecialistList
 from finder.batch_geocode import FileNotUsable, geocode_csv, missing_coordinates
 from finder.compare import compare_lists
-from finder.csv_io import read_table, to_csv_bytes
+from finder.csv_io import load_specialists, read_table, to_csv_bytes
 from finder.geocoding import nominatim
 from finder.settings import Settings
 from finder.staff_access import password_matches
@@ -102,6 +102,14 @@ def working_file(upload: UploadedFile) -> bytes:
     return kept["data"]
 
 
+@st.cache_data(show_spinner="Checking the file…", max_entries=4)
+def check(data: bytes) -> tuple[ValidationReport, pd.DataFrame | None]:
+    """The file's check report and its cells as read (None when unreadable), computed once per
+    version of the file: every click on the page re-runs it, and a large list takes seconds."""
+    table, _ = read_table(data)
+    return load_specialists(data), table
+
+
 def validation_summary(report: ValidationReport) -> None:
     """Counts first, then every problem with its row, column and what to do."""
     st.subheader("Check results")
@@ -124,11 +132,11 @@ def validation_summary(report: ValidationReport) -> None:
     )
 
 
-def fill_coordinates(data: bytes, settings: Settings) -> None:
+def fill_coordinates(data: bytes, table: pd.DataFrame | None, settings: Settings) -> None:
     """Offer to fill blank map positions: ZIP centres at once, street addresses online at 1 a second."""
     if summary := st.session_state.pop(GEOCODE_SUMMARY, None):
         st.info(summary, icon="📍")
-    missing = missing_coordinates(data)
+    missing = missing_coordinates(table) if table is not None else 0
     if not missing:
         return
     st.subheader("Missing map positions")
@@ -196,9 +204,8 @@ def comparison(current: pd.DataFrame, new: pd.DataFrame) -> None:
             )
 
 
-def download_checked(data: bytes, report: ValidationReport) -> None:
+def download_checked(table: pd.DataFrame | None, report: ValidationReport) -> None:
     """The file to commit, with every row kept (rows with errors stay, so nothing is lost)."""
-    table, _ = read_table(data)
     if table is None:
         return
     st.subheader("Publish")

@@ -6,7 +6,7 @@ Locked until the password in Streamlit secrets ([manage] password) is given.
 import streamlit as st
 
 from finder import app_data, staff_ui, ui
-from finder.csv_io import MAX_FILE_BYTES, load_specialists
+from finder.csv_io import MAX_FILE_BYTES
 from finder.settings import load_settings
 
 ui.page_setup("Manage data")
@@ -29,11 +29,11 @@ if upload is None:
     st.stop()
 
 data = staff_ui.working_file(upload)
-report = load_specialists(data)
+report, table = staff_ui.check(data)
 staff_ui.validation_summary(report)
-staff_ui.fill_coordinates(data, settings)
+staff_ui.fill_coordinates(data, table, settings)
 staff_ui.preview(report)
 if report.specialists.empty:
     st.stop()
 staff_ui.comparison(current.report.specialists, report.specialists)
-staff_ui.download_checked(data, report)
+staff_ui.download_checked(table, report)
