@@ -19,7 +19,7 @@ from pathlib import Path
 import frontmatter
 import snowballstemmer
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 from rapidfuzz import fuzz, process
 
 from finder import vocabulary
@@ -56,7 +56,9 @@ class FrontMatter(BaseModel):
     symptom_words: list[str] = []
     subspecialties: list[str] = Field(min_length=1)
     related: list[str] = []
-    last_reviewed: dt.date
+    updated: dt.date
+    reviewed_by: str = ""
+    last_reviewed: dt.date | None = None
     sources: list[Source] = Field(min_length=1)
 
     @field_validator("sources")
@@ -66,6 +68,13 @@ class FrontMatter(BaseModel):
             if source.url.scheme not in {"http", "https"}:
                 raise ValueError(f"the source link {source.url} must start with https://")
         return sources
+
+    @model_validator(mode="after")
+    def _review_is_named_and_dated(self) -> FrontMatter:
+        """A review claim needs both who signed off and when, so a page never half-claims a review."""
+        if bool(self.reviewed_by.strip()) != (self.last_reviewed is not None):
+            raise ValueError("“reviewed_by” and “last_reviewed” go together: give both, or neither")
+        return self
 
 
 @dataclass(frozen=True)
@@ -77,13 +86,24 @@ class Condition:
     symptom_words: tuple[str, ...]
     subspecialties: tuple[str, ...]
     related: tuple[str, ...]
-    last_reviewed: dt.date
+    updated: dt.date
+    reviewed_by: str
+    last_reviewed: dt.date | None
     sources: tuple[Source, ...]
     body: str
 
     @property
     def subspecialty_labels(self) -> list[str]:
         return [vocabulary.LABELS[slug] for slug in self.subspecialties]
+
+    @property
+    def review_status(self) -> str:
+        """Who checked this page, in words that never claim a clinical review that has not happened."""
+        updated = f"Last updated {self.updated:%B %-d, %Y}."
+        if self.reviewed_by and self.last_reviewed:
+            return f"Reviewed by {self.reviewed_by} on {self.last_reviewed:%B %-d, %Y}. {updated}"
+        publishers = ", ".join(dict.fromkeys(source.publisher for source in self.sources))
+        return f"Written from public sources ({publishers}); not yet reviewed by a clinician. {updated}"
 
 
 @dataclass
@@ -192,6 +212,8 @@ def _read(path: Path) -> tuple[Condition | None, list[str]]:
         symptom_words=tuple(meta.symptom_words),
         subspecialties=tuple(dict.fromkeys(known)),
         related=tuple(meta.related),
+        updated=meta.updated,
+        reviewed_by=" ".join(meta.reviewed_by.split()),
         last_reviewed=meta.last_reviewed,
         sources=tuple(meta.sources),
         body=post.content,

@@ -193,6 +193,7 @@ def condition_page(condition: Condition, library: ConditionLibrary) -> None:
     """A whole condition page: summary, disclaimer, the finder action, text, related pages, sources."""
     st.title(condition.title)
     st.markdown(f"*{condition.summary}*")
+    st.caption(escape_markdown(condition.review_status))
     disclaimer()
     find_specialist_link(condition)
     st.markdown(render_body(condition, library, condition_href))
@@ -205,5 +206,5 @@ def condition_page(condition: Condition, library: ConditionLibrary) -> None:
     st.markdown(
         "\n".join(f"- {markdown_link(s.title, str(s.url))}, {escape_markdown(s.publisher)}" for s in condition.sources)
     )
-    st.caption(f"Last reviewed {condition.last_reviewed:%B %-d, %Y}.")
+    st.caption(escape_markdown(condition.review_status))
     find_specialist_link(condition)

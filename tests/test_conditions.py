@@ -65,7 +65,7 @@ def write(folder: Path, name: str, front: str, body: str = "## What is it?\nText
 GOOD = """title: Good
 summary: A fine page.
 subspecialties: [epilepsy]
-last_reviewed: 2026-11-29
+updated: 2026-11-29
 sources:
   - {title: A, publisher: B, url: "https://example.org/a"}"""
 
@@ -94,3 +94,24 @@ def test_bad_files_are_reported_by_name_and_good_ones_kept(tmp_path: Path) -> No
     good = library.get("good")
     assert good is not None
     assert render_body(good, library, lambda slug: slug) == "## Hi\nSee missing-page and [itself](good)."
+
+
+def test_a_page_without_a_reviewer_says_so_and_never_claims_a_review(tmp_path: Path) -> None:
+    write(tmp_path, "good.md", GOOD)
+    status = load_library(tmp_path).conditions["good"].review_status
+    assert status == "Written from public sources (B); not yet reviewed by a clinician. Last updated November 29, 2026."
+    assert "Reviewed" not in status
+
+
+def test_a_signed_off_page_names_its_reviewer_and_date(tmp_path: Path) -> None:
+    write(tmp_path, "good.md", GOOD + '\nreviewed_by: "Ana  Ruiz, MD"\nlast_reviewed: 2026-12-01')
+    status = load_library(tmp_path).conditions["good"].review_status
+    assert status.startswith("Reviewed by Ana Ruiz, MD on December 1, 2026.")
+
+
+@pytest.mark.parametrize("half_claim", ['reviewed_by: "Ana Ruiz, MD"', "last_reviewed: 2026-12-01"])
+def test_a_review_needs_both_a_name_and_a_date(tmp_path: Path, half_claim: str) -> None:
+    write(tmp_path, "half.md", GOOD + "\n" + half_claim)
+    library = load_library(tmp_path)
+    assert "half" not in library.conditions
+    assert any(p.startswith("half.md:") and "go together" in p for p in library.problems)

@@ -102,7 +102,9 @@ def test_myoclonus_page_shows_its_sections_and_disclaimer() -> None:
         assert f"## {heading}" in text
     assert "not medical advice" in app.info[0].value
     assert [h.value for h in app.subheader] == ["Related conditions", "Sources"]
-    assert any("Last reviewed" in caption.value for caption in app.caption)
+    captions = [caption.value for caption in app.caption]
+    assert any("not yet reviewed by a clinician" in caption for caption in captions)
+    assert not any("Last reviewed" in caption for caption in captions)
 
 
 def test_myoclonus_finder_action_opens_the_search_with_its_subspecialties() -> None:
