@@ -1,7 +1,8 @@
 """Build the folium map of a search: the patient's location, the radius and one marker per specialist.
 
-Every piece of text that goes into a popup or tooltip is HTML-escaped here, because folium
-inserts popup strings as raw HTML.
+Every piece of text that goes into a popup or tooltip passes through `escape_map_html` here:
+folium inserts those strings as raw HTML inside JavaScript template literals, so text from the
+CSV or the geocoder must be inert in both (see finder/safety.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pandas as pd
 from folium.plugins import MarkerCluster
 
 from finder.distance import METRES_PER_MILE
-from finder.safety import directions_url, escape_html, safe_url, tel_url
+from finder.safety import directions_url, escape_map_html, safe_url, tel_url
 
 #: Above this many markers, nearby ones are grouped so the map stays readable on a phone.
 CLUSTER_THRESHOLD = 25
@@ -25,22 +26,22 @@ LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
 
 def popup_html(specialist: pd.Series) -> str:
     """The escaped HTML card shown when a marker is tapped."""
-    name = escape_html(specialist["name"])
-    credentials = escape_html(specialist.get("credentials", ""))
+    name = escape_map_html(specialist["name"])
+    credentials = escape_map_html(specialist.get("credentials", ""))
     lines = [
         f"<strong>{name}</strong>{', ' + credentials if credentials else ''}",
-        escape_html(specialist.get("subspecialty_labels", "")),
-        escape_html(specialist.get("clinic", "")),
-        escape_html(f"{specialist['address']}, {specialist['city']}, {specialist['state']} {specialist['zip']}"),
+        escape_map_html(specialist.get("subspecialty_labels", "")),
+        escape_map_html(specialist.get("clinic", "")),
+        escape_map_html(f"{specialist['address']}, {specialist['city']}, {specialist['state']} {specialist['zip']}"),
     ]
     if tel := tel_url(str(specialist.get("phone_digits", ""))):
-        lines.append(f'<a href="{escape_html(tel)}">{escape_html(specialist["phone"])}</a>')
+        lines.append(f'<a href="{escape_map_html(tel)}">{escape_map_html(specialist["phone"])}</a>')
     links = [
-        f'<a href="{escape_html(directions_url(specialist["latitude"], specialist["longitude"]))}"'
+        f'<a href="{escape_map_html(directions_url(specialist["latitude"], specialist["longitude"]))}"'
         ' target="_blank" rel="noopener noreferrer">Directions</a>'
     ]
     if website := safe_url(specialist.get("website", "")):
-        links.append(f'<a href="{escape_html(website)}" target="_blank" rel="noopener noreferrer">Website</a>')
+        links.append(f'<a href="{escape_map_html(website)}" target="_blank" rel="noopener noreferrer">Website</a>')
     lines.append(" · ".join(links))
     if "distance_miles" in specialist:
         lines.append(f"{specialist['distance_miles']:.1f} miles away")
@@ -70,7 +71,7 @@ def build_map(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
     folium.CircleMarker(
-        centre, radius=8, color="#c0392b", fill=True, fill_opacity=0.9, tooltip=f"You: {escape_html(centre_label)}"
+        centre, radius=8, color="#c0392b", fill=True, fill_opacity=0.9, tooltip=f"You: {escape_map_html(centre_label)}"
     ).add_to(fmap)
     layer = MarkerCluster(name="Specialists") if len(shown) > CLUSTER_THRESHOLD else fmap
     if len(shown) > CLUSTER_THRESHOLD:
@@ -79,7 +80,7 @@ def build_map(
         folium.Marker(
             (specialist["latitude"], specialist["longitude"]),
             popup=folium.Popup(popup_html(specialist), max_width=320, lazy=True),
-            tooltip=escape_html(specialist["name"]),
+            tooltip=escape_map_html(specialist["name"]),
             icon=_pin(),
         ).add_to(layer)
     points = [centre, *zip(shown["latitude"], shown["longitude"], strict=True)]

@@ -20,6 +20,23 @@ def escape_html(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+# Characters that mean something inside a JavaScript template literal or string, written as HTML
+# character references instead: the browser shows the same character, the script never sees it.
+_SCRIPT_SPECIAL = str.maketrans({"`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def escape_map_html(value: object) -> str:
+    """Text safe as HTML that folium then pastes into JavaScript source.
+
+    folium writes popup and tooltip HTML inside JavaScript template literals (`...`), where
+    HTML escaping alone is not enough: `${...}` would run and a lone backtick would end the
+    literal and break every marker after it. Escaping those characters as HTML references
+    keeps the text identical on screen and inert in the script. Line breaks become spaces.
+    """
+    return escape_html(_LINE_BREAKS.sub(" ", "" if value is None else str(value))).translate(_SCRIPT_SPECIAL)
+
+
 def escape_markdown(value: object) -> str:
     """Text that Streamlit's Markdown shows literally: no links, formatting, HTML or LaTeX."""
     text = "" if value is None else " ".join(str(value).split())

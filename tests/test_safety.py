@@ -1,10 +1,15 @@
 """Nothing injected: staff text is escaped in Markdown and map HTML, and only http(s) links render."""
 
+import html
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from finder.mapping import build_map, popup_html
-from finder.safety import escape_html, escape_markdown, markdown_link, safe_url, tel_url
+from finder.mapping import CLUSTER_THRESHOLD, build_map, popup_html
+from finder.safety import escape_html, escape_map_html, escape_markdown, markdown_link, safe_url, tel_url
 
 ATTACK = "<img src=x onerror=alert(1)>"
 
@@ -50,6 +55,47 @@ def test_map_html_never_contains_the_raw_attack() -> None:
     page = build_map(rows, (41.9, -87.6), 25, ATTACK).get_root().render()
     assert ATTACK not in page
     assert "markerClusterGroup" in page
+
+
+#: Text that breaks out of folium's JavaScript template literals or its <script> element.
+SCRIPT_ATTACKS = (
+    "${globalThis.pwned = 1}",
+    "`; globalThis.pwned = 1; `",
+    "lone ` backtick",
+    "back\\slash \\` and \\${x}",
+    "</script><script>globalThis.pwned = 1</script>",
+    "quote ' and \" both",
+    "new\nline\r\nand \u2028 separator",
+)
+MAP_TEXT_COLUMNS = ("name", "credentials", "subspecialty_labels", "clinic", "address", "city", "phone")
+#: What a script needs to escape folium's literals; counted in the whole map page.
+SCRIPT_BREAKERS = ("`", "${", "</script", "\\")
+
+
+def map_page(rows: list[pd.Series], label: str) -> str:
+    return build_map(pd.DataFrame(rows), (41.9, -87.6), 25, label).get_root().render()
+
+
+def breakers(page: str) -> dict[str, int]:
+    return {token: page.count(token) for token in SCRIPT_BREAKERS}
+
+
+@pytest.mark.parametrize("attack", SCRIPT_ATTACKS)
+@pytest.mark.parametrize("count", [3, CLUSTER_THRESHOLD + 5], ids=["markers", "clustered"])
+def test_map_text_adds_nothing_a_script_could_use(attack: str, count: int) -> None:
+    """The hostile map has exactly folium's own backticks, ${, </script and backslashes, none from data."""
+    benign = map_page([specialist(id=str(i)) for i in range(count)], "60614")
+    hostile_rows = [specialist(id=str(i), **dict.fromkeys(MAP_TEXT_COLUMNS, attack)) for i in range(count)]
+    hostile = map_page(hostile_rows, attack)
+    assert breakers(hostile) == breakers(benign)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_escaped_map_text_is_inert_and_reads_the_same(text: str) -> None:
+    escaped = escape_map_html(text)
+    assert not set(escaped) & set("`${}\\<>\"'\r\n\u2028\u2029")
+    assert html.unescape(escaped) == re.sub(r"[\r\n\u2028\u2029]+", " ", text)
 
 
 @pytest.mark.parametrize(
