@@ -1,90 +1,194 @@
-"""Build the folium map of a search: the patient's location, the radius and one marker per specialist.
+"""Build the folium map of a search: the patient's location, the radius and every matching specialist.
 
-Every piece of text that goes into a popup or tooltip passes through `escape_map_html` here:
-folium inserts those strings as raw HTML inside JavaScript template literals, so text from the
-CSV or the geocoder must be inert in both (see finder/safety.py).
+A national list can put thousands of specialists inside a 100-mile radius. One folium Marker
+with its own Popup per result costs about a kilobyte of HTML and a Python object each, so
+instead the results travel once as a compact JSON table (`SpecialistMarkers`) and the browser
+builds the markers, tooltips and popups from it.
+
+Nothing from the CSV is ever written into the page as HTML or script: the table is JSON made
+safe for a <script> element, and the browser puts every text into the page with `textContent`.
+The one place text still goes through folium's own HTML (the centre's tooltip, inside a
+JavaScript template literal) passes through `escape_map_html`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
+import numpy as np
 import pandas as pd
 from folium.plugins import MarkerCluster
+from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
+from finder import vocabulary
 from finder.distance import METRES_PER_MILE
-from finder.safety import directions_url, escape_map_html, safe_url, tel_url
+from finder.safety import escape_map_html
 
 #: Above this many markers, nearby ones are grouped so the map stays readable on a phone.
 CLUSTER_THRESHOLD = 25
-#: The map shows at most this many specialists (the nearest); the list shows the rest.
-MAX_MARKERS = 300
 MARKER_COLOUR = "#1c5fa8"
+CENTRE_COLOUR = "#c0392b"
 # Leaflet's default pin, named explicitly: inside streamlit-folium's iframe Leaflet 1.9.3 guesses
 # the image folder before its CSS has loaded and builds a broken URL (streamlit-folium #275).
 LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
+#: Positions travel as whole numbers of 1/10,000 degree (about 11 m) away from the centre:
+#: a third of the bytes of full coordinates, and far finer than a pin on a phone screen.
+POSITION_STEPS_PER_DEGREE = 10_000
+#: Call and Directions in a popup are 44 px high: people with a tremor need big targets (WCAG 2.5.5).
+POPUP_STYLE = """<style>
+.nf-popup { font: 14px/1.4 sans-serif; color: #1a1a1a; }
+.nf-actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
+.leaflet-container .nf-popup a.nf-action {
+    display: inline-flex; align-items: center; min-height: 44px; min-width: 44px; padding: 0 12px;
+    border: 1px solid #1c5fa8; border-radius: 6px; color: #0b4a8b; text-decoration: none; font-weight: 600;
+}
+.leaflet-container .nf-popup a.nf-action:focus-visible { outline: 3px solid #0b4a8b; outline-offset: 2px; }
+</style>"""
 
 
-def popup_html(specialist: pd.Series) -> str:
-    """The escaped HTML card shown when a marker is tapped."""
-    name = escape_map_html(specialist["name"])
-    credentials = escape_map_html(specialist.get("credentials", ""))
-    lines = [
-        f"<strong>{name}</strong>{', ' + credentials if credentials else ''}",
-        escape_map_html(specialist.get("subspecialty_labels", "")),
-        escape_map_html(specialist.get("clinic", "")),
-        escape_map_html(f"{specialist['address']}, {specialist['city']}, {specialist['state']} {specialist['zip']}"),
-    ]
-    if tel := tel_url(str(specialist.get("phone_digits", ""))):
-        lines.append(f'<a href="{escape_map_html(tel)}">{escape_map_html(specialist["phone"])}</a>')
-    links = [
-        f'<a href="{escape_map_html(directions_url(specialist["latitude"], specialist["longitude"]))}"'
-        ' target="_blank" rel="noopener noreferrer">Directions</a>'
-    ]
-    if website := safe_url(specialist.get("website", "")):
-        links.append(f'<a href="{escape_map_html(website)}" target="_blank" rel="noopener noreferrer">Website</a>')
-    lines.append(" · ".join(links))
-    if "distance_miles" in specialist:
-        lines.append(f"{specialist['distance_miles']:.1f} miles away")
-    return "<br>".join(line for line in lines if line)
+def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict[str, Any]:
+    """The results as column lists: what the browser needs to draw each pin and its popup, no more.
+
+    Subspecialties travel as the search's bit mask with the labels sent once, repeated credentials
+    once with a number per row, phones as plain numbers. The list beside the map has every detail;
+    a popup has who, what they treat, how far, call and directions.
+    """
+    steps = POSITION_STEPS_PER_DEGREE
+    lat = specialists["latitude"].to_numpy(dtype=float)
+    lon = specialists["longitude"].to_numpy(dtype=float)
+    credential_codes, credentials = pd.factorize(specialists["credentials"].fillna("").astype(str))
+    phones = specialists["phone_digits"].astype(str)
+    return {
+        "centre": [round(centre[0], 6), round(centre[1], 6)],
+        "steps": steps,
+        "north": np.rint((lat - centre[0]) * steps).astype(int).tolist(),
+        "east": np.rint((lon - centre[1]) * steps).astype(int).tolist(),
+        "name": specialists["name"].astype(str).tolist(),
+        "credentials": [str(text) for text in credentials],
+        "credential": credential_codes.tolist(),
+        "labels": [vocabulary.LABELS[slug] for slug in vocabulary.SLUGS],  # bit i of a mask is label i
+        "mask": specialists["subspecialty_mask"].astype(int).tolist(),
+        "phone": pd.to_numeric(phones.where(phones.str.fullmatch(r"\d{10}"), "0")).astype("int64").tolist(),
+        "tenths_of_miles": np.rint(specialists["distance_miles"].to_numpy(dtype=float) * 10).astype(int).tolist()
+        if "distance_miles" in specialists
+        else [],
+        "cluster": len(specialists) > CLUSTER_THRESHOLD,
+    }
 
 
-def _pin() -> folium.CustomIcon:
-    """Leaflet's standard blue pin (a new object each time: folium icons belong to one marker)."""
-    return folium.CustomIcon(
-        LEAFLET_IMAGES + "marker-icon.png",
-        icon_size=(25, 41),
-        icon_anchor=(12, 41),
-        popup_anchor=(1, -34),
-        shadow_image=LEAFLET_IMAGES + "marker-shadow.png",
-        shadow_size=(41, 41),
-        shadow_anchor=(12, 41),
+class SpecialistMarkers(MarkerCluster):
+    """Every result as one JSON table, turned into Leaflet markers by the browser.
+
+    Subclassing MarkerCluster brings in the Leaflet.markercluster script and styles. Each
+    marker is keyboard-focusable and named after the specialist, so it is announced as a name,
+    not as "Marker"; popups are built on first open, with text nodes only.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var table = {{ this.table_json }};
+            var icon = L.icon({{ this.icon_options_json }});
+            var layer = table.cluster ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+
+            function element(tag, text, className) {
+                var node = document.createElement(tag);
+                if (text) { node.textContent = text; }
+                if (className) { node.className = className; }
+                return node;
+            }
+            function link(text, href, label, external) {
+                var anchor = element("a", text, "nf-action");
+                anchor.href = href;
+                anchor.setAttribute("aria-label", label);
+                if (external) { anchor.target = "_blank"; anchor.rel = "noopener noreferrer"; }
+                return anchor;
+            }
+            function shownPhone(digits) {
+                return "(" + digits.slice(0, 3) + ") " + digits.slice(3, 6) + "-" + digits.slice(6);
+            }
+            function popup(i, lat, lon) {
+                var card = element("div", "", "nf-popup");
+                var name = table.name[i];
+                var credentials = table.credentials[table.credential[i]];
+                var title = element("strong", name);
+                card.appendChild(title);
+                if (credentials) { card.appendChild(document.createTextNode(", " + credentials)); }
+                var kinds = table.labels.filter(function (label, bit) { return table.mask[i] & (1 << bit); });
+                card.appendChild(element("div", kinds.join("; ")));
+                if (table.tenths_of_miles.length) {
+                    card.appendChild(element("div", (table.tenths_of_miles[i] / 10).toFixed(1) + " miles away"));
+                }
+                var actions = element("div", "", "nf-actions");
+                var phone = String(table.phone[i]);
+                if (/^[0-9]{10}$/.test(phone)) {
+                    actions.appendChild(link("Call " + shownPhone(phone), "tel:+1" + phone, "Call " + name, false));
+                }
+                var destination = lat.toFixed(5) + "," + lon.toFixed(5);
+                actions.appendChild(link(
+                    "Directions",
+                    "https://www.google.com/maps/dir/?api=1&destination=" + encodeURIComponent(destination),
+                    "Directions to " + name + " (opens in a new tab)",
+                    true
+                ));
+                card.appendChild(actions);
+                return card;
+            }
+
+            for (var i = 0; i < table.name.length; i++) {
+                var lat = table.centre[0] + table.north[i] / table.steps;
+                var lon = table.centre[1] + table.east[i] / table.steps;
+                var marker = L.marker([lat, lon], { icon: icon, title: table.name[i], alt: table.name[i] });
+                marker.bindPopup(popup.bind(null, i, lat, lon), { maxWidth: 300, autoPanPadding: [16, 16] });
+                layer.addLayer(marker);
+            }
+            layer.addTo({{ this._parent.get_name() }});
+            return layer;
+        })();
+        {% endmacro %}
+        """
     )
+
+    def __init__(self, specialists: pd.DataFrame, centre: tuple[float, float]) -> None:
+        super().__init__(name="Specialists")
+        self._name = "SpecialistMarkers"
+        self.table_json = htmlsafe_json_dumps(marker_table(specialists, centre), separators=(",", ":"))
+        self.icon_options_json = htmlsafe_json_dumps(
+            {
+                "iconUrl": LEAFLET_IMAGES + "marker-icon.png",
+                "iconRetinaUrl": LEAFLET_IMAGES + "marker-icon-2x.png",
+                "shadowUrl": LEAFLET_IMAGES + "marker-shadow.png",
+                "iconSize": [25, 41],
+                "iconAnchor": [12, 41],
+                "popupAnchor": [1, -34],
+                "shadowSize": [41, 41],
+            }
+        )
 
 
 def build_map(
     specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float, centre_label: str
 ) -> folium.Map:
-    """A map centred on the search, with the radius drawn and the view fitted to what it shows."""
-    shown = specialists.head(MAX_MARKERS)
+    """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
     fmap = folium.Map(location=centre, zoom_start=10, control_scale=True, tiles="OpenStreetMap")
     folium.Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
     folium.CircleMarker(
-        centre, radius=8, color="#c0392b", fill=True, fill_opacity=0.9, tooltip=f"You: {escape_map_html(centre_label)}"
+        centre,
+        radius=8,
+        color=CENTRE_COLOUR,
+        fill=True,
+        fill_opacity=0.9,
+        tooltip=f"You: {escape_map_html(centre_label)}",
     ).add_to(fmap)
-    layer = MarkerCluster(name="Specialists") if len(shown) > CLUSTER_THRESHOLD else fmap
-    if len(shown) > CLUSTER_THRESHOLD:
-        layer.add_to(fmap)
-    for _, specialist in shown.iterrows():  # folium builds one object per marker; MAX_MARKERS bounds it
-        folium.Marker(
-            (specialist["latitude"], specialist["longitude"]),
-            popup=folium.Popup(popup_html(specialist), max_width=320, lazy=True),
-            tooltip=escape_map_html(specialist["name"]),
-            icon=_pin(),
-        ).add_to(layer)
-    points = [centre, *zip(shown["latitude"], shown["longitude"], strict=True)]
-    if len(points) > 1:
-        lats, lons = [p[0] for p in points], [p[1] for p in points]
-        fmap.fit_bounds([(min(lats), min(lons)), (max(lats), max(lons))], padding=(30, 30))
+    fmap.get_root().header.add_child(folium.Element(POPUP_STYLE), name="neurofinder-popup-style")
+    if not specialists.empty:
+        SpecialistMarkers(specialists, centre).add_to(fmap)
+        lats = np.append(specialists["latitude"].to_numpy(dtype=float), centre[0])
+        lons = np.append(specialists["longitude"].to_numpy(dtype=float), centre[1])
+        fmap.fit_bounds([(lats.min(), lons.min()), (lats.max(), lons.max())], padding=(30, 30))
     return fmap

@@ -38,18 +38,20 @@ ATTACKS = (
 TEXT_COLUMNS = ("name", "credentials", "clinic", "address", "city", "languages")
 
 
-#: Clicks every marker the way a tap does (a lazy popup builds its HTML from the template literal on the
-#: first click) and returns the text each popup showed.
-OPEN_EVERY_POPUP = """() => Object.keys(window)
-    .filter(name => name.startsWith('marker_') && window[name] instanceof L.Marker)
-    .map(name => {
-        const marker = window[name];
-        marker.fire('click');
-        marker.openPopup();
-        const text = marker.getPopup().getElement().innerText;
-        marker.closePopup();
-        return text;
-    })"""
+#: The layer of specialist pins the map script made (folium names it after the element's class).
+MARKER_LAYER = "window[Object.keys(window).find(name => name.startsWith('specialist_markers_'))]"
+#: Opens every pin's popup as a tap does and returns the text each showed.
+OPEN_EVERY_POPUP = f"""() => {MARKER_LAYER}.getLayers().map(marker => {{
+    marker.openPopup();
+    const text = marker.getPopup().getElement().innerText;
+    marker.closePopup();
+    return text;
+}})"""
+#: Builds every pin's popup (pins inside a cluster cannot open until zoomed) and returns their text.
+BUILD_EVERY_POPUP = f"""() => {MARKER_LAYER}.getLayers().map(marker => {{
+    const content = marker.getPopup().getContent();
+    return (typeof content === 'function' ? content(marker) : content).textContent;
+}})"""
 
 
 def hostile_rows(count: int) -> list[dict[str, str]]:
@@ -90,6 +92,14 @@ def open_hostile_map(new_page: Callable[..., Page], count: int) -> tuple[Frame, 
     return page.main_frame, dialogs
 
 
+def assert_popups_show_text(texts: list[str], count: int) -> None:
+    """Each popup shows its hostile name as plain text, with the call and directions actions."""
+    assert len(texts) == count
+    for text in texts:
+        assert any(attack.split("\n")[0] in text for attack in ATTACKS), text
+        assert "Call (312) 555-0142" in text and "Directions" in text
+
+
 def assert_nothing_ran(frame: Frame, dialogs: list[str], page_errors: list[str]) -> None:
     assert frame.evaluate("typeof window.pwned") == "undefined", "text from the CSV ran as script"
     assert not dialogs, f"a dialog opened: {dialogs}"
@@ -105,11 +115,9 @@ def test_every_marker_draws_and_no_text_runs(
     frame.wait_for_function(f"document.querySelectorAll('.leaflet-marker-icon').length === {count}")
 
     frame.locator(".leaflet-interactive").first.hover()  # the "You: …" tooltip, whose label is hostile too
-    texts = frame.evaluate(OPEN_EVERY_POPUP)
-    assert len(texts) == count
-    for text in texts:
-        assert any(attack.split("\n")[0] in text for attack in ATTACKS), text
-        assert "Directions" in text
+    names = frame.evaluate("[...document.querySelectorAll('img.leaflet-marker-icon')].map(pin => pin.title)")
+    assert sorted(names) == sorted(f"{ATTACKS[number % len(ATTACKS)]} {number}" for number in range(count))
+    assert_popups_show_text(frame.evaluate(OPEN_EVERY_POPUP), count)
     assert_nothing_ran(frame, dialogs, page_errors)
 
 
@@ -123,4 +131,5 @@ def test_clustered_markers_add_up_and_no_text_runs(new_page: Callable[..., Page]
         frame.wait_for_function(f"({total_shown})() === {count}", timeout=10_000)
     except PlaywrightTimeout as error:
         raise AssertionError(f"the map shows {frame.evaluate(total_shown)} of {count} specialists") from error
+    assert_popups_show_text(frame.evaluate(BUILD_EVERY_POPUP), count)
     assert_nothing_ran(frame, dialogs, page_errors)

@@ -1,0 +1,103 @@
+"""The map's data: every result present, exactly as the list has it, and nothing a script could run."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from finder.csv_io import load_specialists
+from finder.mapping import CLUSTER_THRESHOLD, POSITION_STEPS_PER_DEGREE, build_map, marker_table
+from finder.search import SearchCriteria, search
+from finder.vocabulary import labels_of_mask
+from tests.helpers_csv import csv_bytes, specialists
+
+CENTRE = (41.8868, -87.6386)
+#: Text that breaks out of a JavaScript string or template literal, or out of the <script> element.
+SCRIPT_ATTACKS = (
+    "${globalThis.pwned = 1}",
+    "`; globalThis.pwned = 1; `",
+    "back\\slash \\` and \\${x}",
+    "</script><script>globalThis.pwned = 1</script>",
+    "<!-- <script>",
+    "quote ' and \" both",
+    "new\nline \u2028 separator",
+)
+TEXT_COLUMNS = ("name", "credentials", "clinic", "address", "city", "languages")
+
+
+def results(rows: list[dict[str, str]]) -> pd.DataFrame:
+    """Rows through the real loader and search, as the page would map them."""
+    report = load_specialists(csv_bytes(rows))
+    assert len(report.specialists) == len(rows), [str(problem) for problem in report.errors]
+    return search(report.specialists, SearchCriteria(*CENTRE, radius_miles=100)).matches
+
+
+def spread(count: int, **cells: str) -> list[dict[str, str]]:
+    """Valid rows a little apart from each other, with `cells` in every row."""
+    rows = specialists(count)
+    for number, row in enumerate(rows):
+        row.update(
+            cells,
+            latitude=f"{CENTRE[0] + 0.01 * (number % 9):.4f}",
+            longitude=f"{CENTRE[1] - 0.01 * (number // 9):.4f}",
+        )
+    return rows
+
+
+def page_table(page: str) -> dict[str, object]:
+    """The JSON table the rendered page hands to the browser."""
+    match = re.search(r"var table = (\{.*?\});\n", page)
+    assert match, "no marker table in the map page"
+    return json.loads(match.group(1))
+
+
+def test_every_result_is_on_the_map_with_its_popup_facts() -> None:
+    found = results(spread(60))
+    table = marker_table(found, CENTRE)
+    assert table["name"] == found["name"].tolist()
+    assert table["cluster"] is True and len(found) > CLUSTER_THRESHOLD
+    steps = POSITION_STEPS_PER_DEGREE
+    lats = [CENTRE[0] + north / steps for north in table["north"]]
+    lons = [CENTRE[1] + east / steps for east in table["east"]]
+    assert lats == pytest.approx(found["latitude"].tolist(), abs=0.51 / steps)
+    assert lons == pytest.approx(found["longitude"].tolist(), abs=0.51 / steps)
+    assert [t / 10 for t in table["tenths_of_miles"]] == pytest.approx(found["distance_miles"].tolist(), abs=0.05)
+    labels = [
+        "; ".join(label for bit, label in enumerate(table["labels"]) if mask & (1 << bit)) for mask in table["mask"]
+    ]
+    assert labels == [labels_of_mask(mask) for mask in found["subspecialty_mask"]]
+    assert [table["credentials"][code] for code in table["credential"]] == found["credentials"].tolist()
+    assert table["phone"] == [int(digits) for digits in found["phone_digits"]]
+
+
+def test_few_results_are_single_pins_and_a_phone_that_cannot_be_called_is_left_out() -> None:
+    found = results(spread(3))
+    found.loc[0, "phone_digits"] = "555"
+    table = marker_table(found, CENTRE)
+    assert table["cluster"] is False
+    assert table["phone"][0] == 0 and all(len(str(phone)) == 10 for phone in table["phone"][1:])
+
+
+@pytest.mark.parametrize("attack", SCRIPT_ATTACKS)
+@pytest.mark.parametrize("count", [3, CLUSTER_THRESHOLD + 5], ids=["pins", "clustered"])
+def test_hostile_text_reaches_the_browser_as_data_only(attack: str, count: int) -> None:
+    """The page holds the text unchanged inside its JSON, and outside the JSON exactly what a benign map holds."""
+    benign_page = build_map(results(spread(count)), CENTRE, 25, "60606").get_root().render()
+    hostile = results(spread(count, **dict.fromkeys(TEXT_COLUMNS, f"{attack} x")))
+    hostile_page = build_map(hostile, CENTRE, 25, attack).get_root().render()
+
+    assert page_table(hostile_page)["name"] == hostile["name"].tolist()
+    for token in ("</script", "<!--", "<script"):
+        assert hostile_page.count(token) == benign_page.count(token)
+    outside = re.sub(r"var table = \{.*?\};\n", "", hostile_page)
+    benign_outside = re.sub(r"var table = \{.*?\};\n", "", benign_page)
+    for token in ("`", "${", "\\"):
+        assert outside.count(token) == benign_outside.count(token), token
+
+
+def test_an_empty_result_still_draws_the_centre_and_radius() -> None:
+    page = build_map(results(spread(1)).iloc[0:0], CENTRE, 25, "60606").get_root().render()
+    assert "var table" not in page and "L.circle(" in page and "L.circleMarker(" in page
