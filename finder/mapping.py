@@ -6,9 +6,10 @@ instead the results travel once as a compact JSON table (`SpecialistMarkers`) an
 builds the markers, tooltips and popups from it.
 
 Nothing from the CSV is ever written into the page as HTML or script: the table is JSON made
-safe for a <script> element, and the browser puts every text into the page with `textContent`.
-The one place text still goes through folium's own HTML (the centre's tooltip, inside a
-JavaScript template literal) passes through `escape_map_html`.
+safe for a <script> element and for branca's templates (`json_for_script`), and the browser
+puts every text into the page with `textContent`. The one place text still goes through
+folium's own HTML (the centre's tooltip, inside a JavaScript template literal) passes through
+`escape_map_html`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.plugins import MarkerCluster
 from jinja2 import Template
-from jinja2.utils import htmlsafe_json_dumps
 
 from finder import vocabulary
 from finder.distance import METRES_PER_MILE
-from finder.safety import escape_map_html
+from finder.safety import escape_map_html, json_for_script
 
 #: Above this many markers, nearby ones are grouped so the map stays readable on a phone.
 CLUSTER_THRESHOLD = 25
@@ -76,6 +77,22 @@ def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict
         else [],
         "cluster": len(specialists) > CLUSTER_THRESHOLD,
     }
+
+
+class _ScriptText(Element):
+    """Finished script text that goes into the page as it is.
+
+    branca wraps every element's script in a new Jinja template and renders it again; for a
+    table of thousands of specialists that parse is most of the map's cost, and it is also
+    where template syntax inside the data would be read. This element skips it.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
 
 
 class SpecialistMarkers(MarkerCluster):
@@ -152,11 +169,22 @@ class SpecialistMarkers(MarkerCluster):
         """
     )
 
+    def render(self, **kwargs: Any) -> None:
+        """MarkerCluster's scripts and styles, then this layer's script added as finished text."""
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "SpecialistMarkers must be on a map before it is rendered"
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.script(self, kwargs)  # type: ignore[attr-defined]
+        figure.script.add_child(_ScriptText(script), name=self.get_name())
+
     def __init__(self, specialists: pd.DataFrame, centre: tuple[float, float]) -> None:
         super().__init__(name="Specialists")
         self._name = "SpecialistMarkers"
-        self.table_json = htmlsafe_json_dumps(marker_table(specialists, centre), separators=(",", ":"))
-        self.icon_options_json = htmlsafe_json_dumps(
+        self.table_json = json_for_script(marker_table(specialists, centre))
+        self.icon_options_json = json_for_script(
             {
                 "iconUrl": LEAFLET_IMAGES + "marker-icon.png",
                 "iconRetinaUrl": LEAFLET_IMAGES + "marker-icon-2x.png",

@@ -7,7 +7,9 @@ result cards (Markdown), and only http/https links may ever become clickable.
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; Streamlit also
@@ -35,6 +37,26 @@ def escape_map_html(value: object) -> str:
     keeps the text identical on screen and inert in the script. Line breaks become spaces.
     """
     return escape_html(_LINE_BREAKS.sub(" ", "" if value is None else str(value))).translate(_SCRIPT_SPECIAL)
+
+
+# In JSON placed inside <script>: '<', '>' and '&' could close the element or open a comment, and
+# '{' starts Jinja syntax, which branca re-parses in every script folium writes (so "{{ … }}" in a
+# clinic name would run as a template on the server). JSON strings may spell any of them as \\uXXXX.
+_JSON_IN_SCRIPT = str.maketrans({char: f"\\u{ord(char):04x}" for char in "<>&{}"})
+
+
+def json_for_script(table: Mapping[str, object]) -> str:
+    """A JSON object of lists, numbers and strings that is inert inside <script> and folium's templates.
+
+    Only the outer object's own braces are structural: every other brace is inside a string, so
+    all of them can be written as escapes. Nested objects are refused rather than mis-escaped.
+    """
+    parts = []
+    for key, value in table.items():
+        if isinstance(value, Mapping) or (isinstance(value, list) and any(isinstance(v, Mapping) for v in value)):
+            raise TypeError(f"{key}: json_for_script takes lists, numbers and strings, not nested objects")
+        parts.append(json.dumps(str(key)) + ":" + json.dumps(value, separators=(",", ":")))
+    return "{" + ",".join(part.translate(_JSON_IN_SCRIPT) for part in parts) + "}"
 
 
 def escape_markdown(value: object) -> str:

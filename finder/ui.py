@@ -98,20 +98,29 @@ def _facts(specialist: pd.Series) -> list[str]:
     return facts
 
 
+@st.fragment
 def result_list(results: pd.DataFrame, state_key: str) -> None:
-    """Cards for the first results, a 'Show more' button, and a CSV download of all of them."""
+    """Cards for the nearest results, "Show more" in steps, and a CSV download of all of them.
+
+    A fragment: "Show more" reruns only this list, not the map or the search beside it.
+    """
     shown = st.session_state.get(state_key, PAGE_SIZE)
     for _, specialist in results.head(shown).iterrows():
         specialist_card(specialist)
-    if len(results) > shown and st.button(f"Show more ({len(results) - shown} more)", key=f"{state_key}-more"):
-        st.session_state[state_key] = shown + PAGE_SIZE
-        st.rerun()
+    if (remaining := len(results) - shown) > 0:
+        st.button(
+            f"Show {min(PAGE_SIZE, remaining)} more ({remaining} not shown yet)",
+            key=f"{state_key}-more",
+            on_click=st.session_state.__setitem__,
+            args=(state_key, shown + PAGE_SIZE),
+        )
     st.download_button(
         "Download this list (CSV)",
         to_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1)),
         file_name="neurology-specialists.csv",
         mime="text/csv",
         key=f"{state_key}-download",
+        on_click="ignore",
     )
 
 

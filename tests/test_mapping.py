@@ -10,6 +10,7 @@ import pytest
 
 from finder.csv_io import load_specialists
 from finder.mapping import CLUSTER_THRESHOLD, POSITION_STEPS_PER_DEGREE, build_map, marker_table
+from finder.safety import escape_map_html
 from finder.search import SearchCriteria, search
 from finder.vocabulary import labels_of_mask
 from tests.helpers_csv import csv_bytes, specialists
@@ -24,6 +25,8 @@ SCRIPT_ATTACKS = (
     "<!-- <script>",
     "quote ' and \" both",
     "new\nline \u2028 separator",
+    # branca re-parses every script folium writes as a Jinja template, on the server
+    "{{ 6 * 7 }} {% if true %}evaluated{% endif %} {# hidden #}",
 )
 TEXT_COLUMNS = ("name", "credentials", "clinic", "address", "city", "languages")
 
@@ -90,6 +93,7 @@ def test_hostile_text_reaches_the_browser_as_data_only(attack: str, count: int) 
     hostile_page = build_map(hostile, CENTRE, 25, attack).get_root().render()
 
     assert page_table(hostile_page)["name"] == hostile["name"].tolist()
+    assert "You: " + escape_map_html(attack) in hostile_page
     for token in ("</script", "<!--", "<script"):
         assert hostile_page.count(token) == benign_page.count(token)
     outside = re.sub(r"var table = \{.*?\};\n", "", hostile_page)

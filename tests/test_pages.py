@@ -70,6 +70,17 @@ def test_zip_search_lists_results_sorted_by_distance() -> None:
     assert app.query_params["location"] == "10001"  # the search is in the URL, ready to share
 
 
+def test_show_more_adds_the_next_nearest_cards() -> None:
+    app = open_page(FIND, location="10001", radius="250")
+    first = distances(app)
+    assert len(first) == 20
+    more = next(button for button in app.button if button.label.startswith("Show 20 more"))
+    app = more.click().run()
+    assert not app.exception
+    shown = distances(app)
+    assert len(shown) == 40 and shown[:20] == first and shown == sorted(shown)
+
+
 def test_bad_zip_shows_an_error_and_no_exception() -> None:
     app = search(open_page(FIND), "99999")
     assert not app.exception

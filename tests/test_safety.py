@@ -1,13 +1,22 @@
 """Nothing injected: staff text is escaped in Markdown and map HTML, and only http(s) links render."""
 
 import html
+import json
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finder.safety import escape_html, escape_map_html, escape_markdown, markdown_link, safe_url, tel_url
+from finder.safety import (
+    escape_html,
+    escape_map_html,
+    escape_markdown,
+    json_for_script,
+    markdown_link,
+    safe_url,
+    tel_url,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -16,6 +25,19 @@ def test_escaped_map_text_is_inert_and_reads_the_same(text: str) -> None:
     escaped = escape_map_html(text)
     assert not set(escaped) & set("`${}\\<>\"'\r\n\u2028\u2029")
     assert html.unescape(escaped) == re.sub(r"[\r\n\u2028\u2029]+", " ", text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.text(), st.lists(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False)))))
+def test_script_json_reads_back_the_same_and_has_nothing_to_break_out_with(table: dict[str, list[object]]) -> None:
+    text = json_for_script(table)
+    assert json.loads(text) == table
+    assert not set(text[1:-1]) & set("<>&{}")
+
+
+def test_script_json_refuses_nested_objects_it_could_not_escape() -> None:
+    with pytest.raises(TypeError):
+        json_for_script({"rows": [{"name": "x"}]})
 
 
 @pytest.mark.parametrize(
