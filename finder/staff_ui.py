@@ -6,6 +6,8 @@ what would change, and hands back a file to commit: Community Cloud does not kee
 
 from __future__ import annotations
 
+import math
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -21,10 +23,11 @@ from finder.geocoding import nominatim
 from finder.problem_list import problems_markdown
 from finder.safety import escape_markdown
 from finder.settings import Settings
-from finder.staff_access import password_matches
+from finder.staff_access import PasswordThrottle
 from finder.validation import ValidationReport
 
 UNLOCKED = "staff-unlocked"
+SESSION_KEY = "staff-session-key"
 CONFIRM_REMOVAL = "staff-confirm-removal"
 WORKING_FILE = "staff-working-file"
 GEOCODE_SUMMARY = "staff-geocode-summary"
@@ -50,8 +53,22 @@ PREVIEW_COLUMNS = {
 }
 
 
+@st.cache_resource
+def password_throttle() -> PasswordThrottle:
+    """One for the whole server, so opening a new browser session does not start the wait over."""
+    return PasswordThrottle()
+
+
+def seconds(wait: float) -> str:
+    """A wait in whole seconds, rounded up so the page never says 0 while the wait is still on."""
+    whole = math.ceil(wait)
+    return f"{whole} second" if whole == 1 else f"{whole} seconds"
+
+
 def unlocked(password: str) -> bool:
-    """Ask for the staff password; True once this browser session has given the right one."""
+    """Ask for the staff password; True once this browser session has given the right one.
+
+    Wrong passwords make the next try wait longer (see finder.staff_access); the form says how long."""
     if st.session_state.get(UNLOCKED):
         if st.sidebar.button("Lock the Manage data page"):
             del st.session_state[UNLOCKED]
@@ -65,13 +82,25 @@ def unlocked(password: str) -> bool:
             icon="🔒",
         )
         return False
+    throttle = password_throttle()
+    session = st.session_state.setdefault(SESSION_KEY, secrets.token_urlsafe(16))
     with st.form("unlock"):
         given = st.text_input("Staff password", type="password")
-        if st.form_submit_button("Unlock"):
-            if password_matches(given, password):
-                st.session_state[UNLOCKED] = True
-                st.rerun()
-            st.error("That password is not right. Ask the person who looks after the app's settings.")
+        if not st.form_submit_button("Unlock"):
+            if wait := throttle.wait_seconds(session):
+                st.info(f"After a wrong password the next try waits a little. You can try again in {seconds(wait)}.")
+            return False
+        attempt = throttle.attempt(session, given, password)
+        if attempt.outcome == "unlocked":
+            st.session_state[UNLOCKED] = True
+            st.rerun()
+        if attempt.outcome == "wrong":
+            st.error(
+                f"That password is not right. You can try again in {seconds(attempt.wait_seconds)}. "
+                "If you do not know it, ask the person who looks after the app's settings."
+            )
+        else:
+            st.error(f"Please wait {seconds(attempt.wait_seconds)} more before the next try; that one was not checked.")
     return False
 
 

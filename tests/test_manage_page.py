@@ -4,14 +4,18 @@ warning before a list that would remove most specialists, and text that must rea
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from finder import app_data
+from finder import app_data, staff_ui
 from finder.csv_io import load_specialists
+from finder.staff_access import PasswordThrottle
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
+from tests.test_staff_access import Clock
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 PASSWORD = "correct horse battery staple"
@@ -19,8 +23,10 @@ SECRETS = {"manage": {"password": PASSWORD}}
 CHECKED_FILE = "Download the checked file"
 
 
-def manage_page(secrets: dict[str, dict[str, object]]) -> AppTest:
-    """The page in a new browser session."""
+def manage_page(secrets: dict[str, dict[str, object]], new_server: bool = True) -> AppTest:
+    """The page in a new browser session; `new_server` also starts the password wait afresh, as a restart would."""
+    if new_server:
+        staff_ui.password_throttle.clear()
     app = AppTest.from_file(APP, default_timeout=60)
     app.secrets.update(secrets)
     app.switch_page("pages/manage.py")
@@ -63,11 +69,14 @@ def download_labels(app: AppTest) -> list[str]:
     return [button.label for button in app.download_button]
 
 
-def test_manage_page_refuses_a_wrong_password() -> None:
-    app = unlock(manage_page(SECRETS), "guess")
-    assert not app.exception
-    assert "not right" in app.error[0].value
-    assert not app.file_uploader
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The page's password wait runs on a clock the test moves, so nobody waits for real."""
+    fake = Clock()
+    monkeypatch.setattr(staff_ui, "PasswordThrottle", functools.partial(PasswordThrottle, clock=fake))
+    staff_ui.password_throttle.clear()
+    yield fake
+    staff_ui.password_throttle.clear()
 
 
 def test_manage_page_stays_locked_without_a_configured_password() -> None:
@@ -75,6 +84,42 @@ def test_manage_page_stays_locked_without_a_configured_password() -> None:
     assert not app.exception
     assert "no staff password has been set" in app.warning[0].value
     assert not app.file_uploader and not app.text_input
+
+
+def test_a_wrong_password_is_refused_and_says_when_to_try_again(clock: Clock) -> None:
+    app = unlock(manage_page(SECRETS, new_server=False), "guess")
+    assert not app.exception and not app.file_uploader
+    assert "not right. You can try again in 1 second." in app.error[0].value
+
+
+def test_a_second_try_within_the_wait_is_refused_and_the_right_one_after_it_unlocks(clock: Clock) -> None:
+    app = unlock(manage_page(SECRETS, new_server=False), "guess")
+    clock.now += 1
+    app = unlock(app, "second guess")
+    assert "try again in 2 seconds" in app.error[0].value
+    clock.now += 1
+    app = unlock(app, PASSWORD)  # right, but one second early
+    assert not app.file_uploader
+    assert app.error[0].value.startswith("Please wait 1 second more") and "not checked" in app.error[0].value
+    clock.now += 0.5
+    app.run()  # any click shows the wait still left, rounded up
+    assert "try again in 1 second" in app.info[0].value
+    clock.now += 0.5
+    app = unlock(app, PASSWORD)
+    assert not app.exception and app.file_uploader
+
+
+def test_a_new_browser_session_does_not_start_the_wait_over(clock: Clock) -> None:
+    stranger = manage_page(SECRETS, new_server=False)
+    for guess in ("a", "b", "c"):
+        stranger = unlock(stranger, guess)
+        clock.now += 30
+    stranger = unlock(stranger, "d")
+    fresh = manage_page(SECRETS, new_server=False)
+    assert "You can try again in" in fresh.info[0].value
+    assert unlock(fresh, PASSWORD).error[0].value.startswith("Please wait")
+    clock.now += 30  # the server-wide wait never passes half a minute
+    assert unlock(fresh, PASSWORD).file_uploader
 
 
 def test_the_report_counts_rows_left_out_and_shows_every_problem_whole_and_escaped() -> None:
