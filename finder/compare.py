@@ -16,6 +16,10 @@ from finder.columns import ALL_COLUMNS
 COMPARED_COLUMNS: tuple[str, ...] = tuple(column for column in ALL_COLUMNS if column != "id")
 #: Coordinates closer than this (degrees, about 1 m) count as unchanged.
 COORDINATE_DECIMALS = 5
+#: A new list that takes away more than this share of the specialists patients see now is far more
+#: often a mistake (a filtered view saved as the whole list, a half-finished copy) than a real change,
+#: so the Manage page warns at the top and asks for a confirmation before offering the file.
+LARGE_REMOVAL_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,39 @@ class Comparison:
     removed: pd.DataFrame  # rows of the current list whose id is gone (or whose new row has an error)
     changed: pd.DataFrame  # id, name, and what changed ("phone: old → new; ...")
     unchanged: int
+
+    @property
+    def current_count(self) -> int:
+        """Specialists in the current list: each one is removed, changed or unchanged."""
+        return len(self.removed) + len(self.changed) + self.unchanged
+
+
+@dataclass(frozen=True)
+class LargeRemoval:
+    """A new list takes `removed` of the `current` specialists away from patients: the words for staff."""
+
+    removed: int
+    current: int
+
+    @property
+    def warning(self) -> str:
+        return (
+            f"This file would remove {self.removed} of the {self.current} specialists patients see now. "
+            "Check that it is the whole list, not a filtered or shortened copy, before you publish it."
+        )
+
+    @property
+    def confirmation(self) -> str:
+        return f"Yes, I mean to publish a list without {self.removed} of the {self.current} specialists."
+
+
+def large_removal(changes: Comparison, share: float = LARGE_REMOVAL_SHARE) -> LargeRemoval | None:
+    """Set when the new list takes away more than `share` of the current specialists, else None.
+
+    Rows the new file has but leaves out because of errors count as taken away: patients would not see them.
+    """
+    removed, current = len(changes.removed), changes.current_count
+    return LargeRemoval(removed, current) if removed > share * current else None
 
 
 def _comparable(table: pd.DataFrame) -> pd.DataFrame:

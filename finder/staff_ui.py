@@ -6,6 +6,8 @@ what would change, and hands back a file to commit: Community Cloud does not kee
 
 from __future__ import annotations
 
+import math
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -15,14 +17,18 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from finder.app_data import SpecialistList
 from finder.batch_geocode import FileNotUsable, geocode_csv, missing_coordinates
-from finder.compare import compare_lists
+from finder.compare import Comparison, LargeRemoval
 from finder.csv_io import load_specialists, read_table, to_csv_bytes
 from finder.geocoding import nominatim
+from finder.problem_list import problems_markdown
+from finder.safety import escape_markdown
 from finder.settings import Settings
-from finder.staff_access import password_matches
+from finder.staff_access import PasswordThrottle
 from finder.validation import ValidationReport
 
 UNLOCKED = "staff-unlocked"
+SESSION_KEY = "staff-session-key"
+CONFIRM_REMOVAL = "staff-confirm-removal"
 WORKING_FILE = "staff-working-file"
 GEOCODE_SUMMARY = "staff-geocode-summary"
 GEOCODE_CACHE = Path(tempfile.gettempdir()) / "neurofinder-geocode-cache"
@@ -45,16 +51,24 @@ PREVIEW_COLUMNS = {
     "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
     "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
 }
-PROBLEM_COLUMNS = {
-    "row": st.column_config.NumberColumn("Row", format="%d", help="Row number in your spreadsheet"),
-    "column": st.column_config.TextColumn("Column"),
-    "severity": st.column_config.TextColumn("Kind", help="error: the row is left out; warning: shown, but check it"),
-    "message": st.column_config.TextColumn("What to fix", width="large"),
-}
+
+
+@st.cache_resource
+def password_throttle() -> PasswordThrottle:
+    """One for the whole server, so opening a new browser session does not start the wait over."""
+    return PasswordThrottle()
+
+
+def seconds(wait: float) -> str:
+    """A wait in whole seconds, rounded up so the page never says 0 while the wait is still on."""
+    whole = math.ceil(wait)
+    return f"{whole} second" if whole == 1 else f"{whole} seconds"
 
 
 def unlocked(password: str) -> bool:
-    """Ask for the staff password; True once this browser session has given the right one."""
+    """Ask for the staff password; True once this browser session has given the right one.
+
+    Wrong passwords make the next try wait longer (see finder.staff_access); the form says how long."""
     if st.session_state.get(UNLOCKED):
         if st.sidebar.button("Lock the Manage data page"):
             del st.session_state[UNLOCKED]
@@ -68,13 +82,25 @@ def unlocked(password: str) -> bool:
             icon="🔒",
         )
         return False
+    throttle = password_throttle()
+    session = st.session_state.setdefault(SESSION_KEY, secrets.token_urlsafe(16))
     with st.form("unlock"):
         given = st.text_input("Staff password", type="password")
-        if st.form_submit_button("Unlock"):
-            if password_matches(given, password):
-                st.session_state[UNLOCKED] = True
-                st.rerun()
-            st.error("That password is not right. Ask the person who looks after the app's settings.")
+        if not st.form_submit_button("Unlock"):
+            if wait := throttle.wait_seconds(session):
+                st.info(f"After a wrong password the next try waits a little. You can try again in {seconds(wait)}.")
+            return False
+        attempt = throttle.attempt(session, given, password)
+        if attempt.outcome == "unlocked":
+            st.session_state[UNLOCKED] = True
+            st.rerun()
+        if attempt.outcome == "wrong":
+            st.error(
+                f"That password is not right. You can try again in {seconds(attempt.wait_seconds)}. "
+                "If you do not know it, ask the person who looks after the app's settings."
+            )
+        else:
+            st.error(f"Please wait {seconds(attempt.wait_seconds)} more before the next try; that one was not checked.")
     return False
 
 
@@ -83,14 +109,11 @@ def current_list_status(current: SpecialistList) -> None:
     st.subheader("The list patients see now")
     st.markdown(f"{len(current.report.specialists)} specialists, from {current.source}.")
     if current.staff_warning:
-        st.error(current.staff_warning, icon="⚠️")
+        st.error(escape_markdown(current.staff_warning), icon="⚠️")
     if current.report.problems:
-        with st.expander(f"{len(current.report.problems)} problems in the current list"):
-            problems_table(current.report)
-
-
-def problems_table(report: ValidationReport) -> None:
-    st.dataframe(report.problems_frame(), column_config=PROBLEM_COLUMNS, hide_index=True, width="stretch")
+        left_out, warnings = current.report.rows_left_out, len(current.report.warnings)
+        with st.expander(f"Problems in the current list: {left_out} rows left out, {warnings} warnings"):
+            st.markdown(problems_markdown(current.report.problems))
 
 
 def working_file(upload: UploadedFile) -> bytes:
@@ -111,19 +134,19 @@ def check(data: bytes) -> tuple[ValidationReport, pd.DataFrame | None]:
 
 
 def validation_summary(report: ValidationReport) -> None:
-    """Counts first, then every problem with its row, column and what to do."""
+    """Counts of rows first, then every problem, grouped by row, with its column and what to do."""
     st.subheader("Check results")
-    read, usable, errors, warnings = st.columns(4)
+    read, usable, left_out, warnings = st.columns(4)
     read.metric("Rows read", report.rows_read)
     usable.metric("Rows patients will see", len(report.specialists))
-    errors.metric("Errors (row left out)", len(report.errors))
-    warnings.metric("Warnings (row shown)", len(report.warnings))
+    left_out.metric("Rows left out (errors)", report.rows_left_out)
+    warnings.metric("Warnings to check", len(report.warnings))
     if not report.problems:
         st.success("Every row passed the checks.", icon="✅")
         return
     if any(problem.row is None and problem.severity == "error" for problem in report.errors):
         st.error("This file cannot be used as it is. Fix the problems below and upload it again.", icon="🚫")
-    problems_table(report)
+    st.markdown(problems_markdown(report.problems))
     st.download_button(
         "Download this list of problems (CSV)",
         to_csv_bytes(report.problems_frame()),
@@ -158,13 +181,13 @@ def fill_coordinates(data: bytes, table: pd.DataFrame | None, settings: Settings
             on_progress=lambda done, total: progress.progress(done / max(total, 1), text=f"Placed {done} of {total}"),
         )
     except FileNotUsable as error:
-        st.error("Nothing was filled in: " + "; ".join(p.message for p in error.problems))
+        st.error("Nothing was filled in: " + "; ".join(escape_markdown(p.message) for p in error.problems))
         return
     st.session_state[WORKING_FILE]["data"] = result.csv_bytes()
     st.session_state[GEOCODE_SUMMARY] = (
         f"Placed {result.filled_from_zip} rows by ZIP code and {result.filled_from_address} by street address; "
         f"{len(result.unplaced)} could not be placed"
-        + "".join(f"\n- row {row}: {reason}" for row, reason in result.unplaced)
+        + "".join(f"\n- row {row}: {escape_markdown(reason)}" for row, reason in result.unplaced)
     )
     st.rerun()
 
@@ -179,10 +202,15 @@ def preview(report: ValidationReport) -> None:
     st.map(report.specialists, latitude="latitude", longitude="longitude", size=2000)
 
 
-def comparison(current: pd.DataFrame, new: pd.DataFrame) -> None:
+def large_removal_alert(removal: LargeRemoval | None) -> None:
+    """The first thing under the upload when a new list would take many specialists away from patients."""
+    if removal:
+        st.error(removal.warning, icon="🛑")
+
+
+def comparison(changes: Comparison) -> None:
     """Added, removed and changed specialists, so a mistaken upload is seen before it is published."""
     st.subheader("Changes compared with the current list")
-    changes = compare_lists(current, new)
     added, removed, changed, same = st.columns(4)
     added.metric("Added", len(changes.added))
     removed.metric("Not in the new list", len(changes.removed))
@@ -204,15 +232,18 @@ def comparison(current: pd.DataFrame, new: pd.DataFrame) -> None:
             )
 
 
-def download_checked(table: pd.DataFrame | None, report: ValidationReport) -> None:
-    """The file to commit, with every row kept (rows with errors stay, so nothing is lost)."""
+def download_checked(
+    table: pd.DataFrame | None, report: ValidationReport, removal: LargeRemoval | None, file_id: str
+) -> None:
+    """The file to commit, with every row kept (rows with errors stay, so nothing is lost). When it would
+    remove many specialists, only after staff tick that they mean it, asked afresh for each upload."""
     if table is None:
         return
     st.subheader("Publish")
-    if report.errors:
+    if report.rows_left_out:
         st.warning(
-            f"{len(report.errors)} problems still leave rows out. You can publish now (those rows stay hidden "
-            "until fixed) or fix them first.",
+            f"{report.rows_left_out} rows are still left out because of errors. You can publish now (those rows "
+            "stay hidden until fixed) or fix them first.",
             icon="⚠️",
         )
     st.markdown(
@@ -220,6 +251,9 @@ def download_checked(table: pd.DataFrame | None, report: ValidationReport) -> No
         "`data/specialists.csv` in the project repository with it (on GitHub: open the file, "
         "choose the upload or edit button, and commit). The site shows the new list a minute or two later."
     )
+    if removal and not st.checkbox(removal.confirmation, key=f"{CONFIRM_REMOVAL}-{file_id}-{removal.removed}"):
+        st.info("The download appears once you tick the box above.", icon="☝️")
+        return
     st.download_button(
         "Download the checked file",
         to_csv_bytes(table),

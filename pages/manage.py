@@ -6,6 +6,7 @@ Locked until the password in Streamlit secrets ([manage] password) is given.
 import streamlit as st
 
 from finder import app_data, staff_ui, ui
+from finder.compare import compare_lists, large_removal
 from finder.csv_io import MAX_FILE_BYTES
 from finder.settings import load_settings
 
@@ -19,7 +20,10 @@ current = app_data.specialist_list()
 staff_ui.current_list_status(current)
 
 st.subheader("Check a new list")
-st.markdown("The staff guide (docs/staff-guide.md in the repository) explains every column.")
+st.markdown(
+    "Not sure what a column should hold? The staff guide explains each one "
+    "(ask whoever looks after the app, or open docs/staff-guide.md in the project)."
+)
 upload = st.file_uploader(
     "Upload a specialists list saved as CSV UTF-8",
     type=["csv"],
@@ -30,10 +34,13 @@ if upload is None:
 
 data = staff_ui.working_file(upload)
 report, table = staff_ui.check(data)
+changes = compare_lists(current.report.specialists, report.specialists)
+removal = large_removal(changes)
+staff_ui.large_removal_alert(removal)
 staff_ui.validation_summary(report)
 staff_ui.fill_coordinates(data, table, settings)
 staff_ui.preview(report)
 if report.specialists.empty:
     st.stop()
-staff_ui.comparison(current.report.specialists, report.specialists)
-staff_ui.download_checked(table, report)
+staff_ui.comparison(changes)
+staff_ui.download_checked(table, report, removal, upload.file_id)

@@ -1,4 +1,4 @@
-"""Staff workflow: password, list comparison, the live list with its last-good fallback, the Manage page."""
+"""Staff workflow: comparing a new list with the current one, and the live list with its last-good fallback."""
 
 from __future__ import annotations
 
@@ -12,20 +12,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from finder import app_data
-from finder.compare import compare_lists
+from finder.compare import LargeRemoval, compare_lists, large_removal
 from finder.csv_io import load_specialists
 from finder.live_source import LiveSourceError, fetch_csv, load_live
-from finder.staff_access import password_matches
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
+from tests.test_manage_page import PASSWORD, manage_page, unlock
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-PASSWORD = "correct horse battery staple"
-
-
-def test_password_needs_a_configured_exact_match() -> None:
-    assert password_matches(PASSWORD, PASSWORD)
-    assert not password_matches(PASSWORD + " ", PASSWORD)
-    assert not password_matches("", "")  # no password set: the page stays locked
 
 
 def table(rows: list[dict[str, str]]) -> pd.DataFrame:
@@ -47,6 +40,32 @@ def test_comparison_lists_added_removed_and_changed_rows() -> None:
         "accepting_new_patients: “yes” → “no”",
     ]
     assert changes.unchanged == 1
+    assert changes.current_count == 4
+
+
+@pytest.mark.parametrize(
+    ("current", "kept", "flagged"),
+    [
+        (800, 15, True),  # a filtered view saved as the whole list
+        (800, 640, False),  # exactly 20% gone: a big clean-up, allowed without asking
+        (800, 639, True),
+        (5, 4, False),  # one of five retired
+        (5, 3, True),
+        (3, 0, True),
+        (0, 0, False),  # nothing to lose
+    ],
+)
+def test_a_list_that_removes_more_than_a_fifth_of_the_specialists_is_flagged(
+    current: int, kept: int, flagged: bool
+) -> None:
+    rows = specialists(current)
+    new_rows = [*rows[:kept], {**VALID_ROW, "id": "NF-NEW"}]  # a new one does not make up for the loss
+    removal = large_removal(compare_lists(table(rows), table(new_rows)))
+    assert (removal is not None) is flagged
+    if removal:
+        assert removal == LargeRemoval(current - kept, current)
+        assert f"would remove {current - kept} of the {current} specialists patients see now" in removal.warning
+        assert f"without {current - kept} of the {current} specialists" in removal.confirmation
 
 
 class _Files:
@@ -109,65 +128,6 @@ def test_only_web_addresses_are_fetched_and_with_a_timeout() -> None:
         fetch_csv("http://127.0.0.1:9/closed-port.csv", timeout=2)
 
 
-def manage_page(secrets: dict[str, dict[str, object]]) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.secrets.update(secrets)
-    app.switch_page("pages/manage.py")
-    return app.run()
-
-
-def unlock(app: AppTest, password: str) -> AppTest:
-    app.text_input[0].input(password)
-    next(button for button in app.button if button.label == "Unlock").click()
-    return app.run()
-
-
-def test_manage_page_stays_locked_without_a_configured_password() -> None:
-    app = manage_page({})
-    assert not app.exception
-    assert "no staff password has been set" in app.warning[0].value
-    assert not app.file_uploader and not app.text_input
-
-
-def test_manage_page_refuses_a_wrong_password() -> None:
-    app = unlock(manage_page({"manage": {"password": PASSWORD}}), "guess")
-    assert not app.exception
-    assert "not right" in app.error[0].value
-    assert not app.file_uploader
-
-
-def test_manage_page_checks_an_upload_and_offers_the_checked_file() -> None:
-    app = unlock(manage_page({"manage": {"password": PASSWORD}}), PASSWORD)
-    assert not app.exception and app.file_uploader
-    rows = specialists(3)
-    rows[1]["zip"] = "99999"
-    rows.append({**VALID_ROW, "id": "NF-4", "name": '=HYPERLINK("http://evil.example")', "latitude": ""})
-    app.file_uploader[0].set_value(("new.csv", csv_bytes(rows), "text/csv"))
-    app = app.run()
-    assert not app.exception
-    metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Rows read"] == "4" and metrics["Rows patients will see"] == "2"
-    problems = next(frame.value for frame in app.dataframe if "severity" in frame.value.columns)
-    assert {"row": 3, "column": "zip"}.items() <= problems.iloc[0].to_dict().items()
-    assert "not a US ZIP code we know" in problems.iloc[0]["message"]
-    assert any(button.label.startswith("Fill missing map positions (1 rows)") for button in app.button)
-    subheaders = [header.value for header in app.subheader]
-    assert "Changes compared with the current list" in subheaders and "Publish" in subheaders
-
-
-def test_manage_page_fills_missing_positions_from_the_zip() -> None:
-    app = unlock(manage_page({"manage": {"password": PASSWORD}}), PASSWORD)
-    rows = [*specialists(2), {**VALID_ROW, "id": "NF-3", "latitude": "", "longitude": ""}]
-    app.file_uploader[0].set_value(("new.csv", csv_bytes(rows), "text/csv"))
-    app = app.run()
-    next(button for button in app.button if button.label.startswith("Fill missing map positions")).click()
-    app = app.run()
-    assert not app.exception
-    assert "Placed 1 rows by ZIP code" in app.info[0].value
-    metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Rows patients will see"] == "3"
-
-
 def test_a_bad_live_list_keeps_the_last_good_one_for_patients(web: tuple[str, _Files]) -> None:
     base, files = web
     files.answers["/list.csv"] = (200, csv_bytes(specialists(3)))
@@ -185,5 +145,26 @@ def test_a_bad_live_list_keeps_the_last_good_one_for_patients(web: tuple[str, _F
     assert not find.exception
     assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
     staff = unlock(manage_page(secrets), PASSWORD)
-    warning = staff.error[0].value
+    warning = staff.error[0].value.replace("\\", "")  # Markdown escapes, as the page shows it
     assert "the file has column names but no specialists" in warning and "the live list, read" in warning
+
+
+def test_why_the_live_list_is_not_used_reaches_staff_as_plain_text(web: tuple[str, _Files]) -> None:
+    base, _ = web  # nothing served: the address answers 404, and the error quotes it
+    app_data._fetch_live.clear()
+    staff = unlock(
+        manage_page({"data": {"csv_url": base + "/**new**_list_.csv"}, "manage": {"password": PASSWORD}}), PASSWORD
+    )
+    warning = staff.error[0].value
+    assert "could not be downloaded" in warning and "\\*\\*new\\*\\*\\_list\\_" in warning
+
+
+def test_rows_the_live_list_leaves_out_are_listed_for_staff(web: tuple[str, _Files]) -> None:
+    base, files = web
+    rows = specialists(3)
+    rows[2]["zip"] = "99999"
+    files.answers["/list.csv"] = (200, csv_bytes(rows))
+    app_data._fetch_live.clear()
+    staff = unlock(manage_page({"data": {"csv_url": base + "/list.csv"}, "manage": {"password": PASSWORD}}), PASSWORD)
+    assert staff.expander[0].label == "Problems in the current list: 1 rows left out, 0 warnings"
+    assert any("**Row 4**: left out until fixed\n    - zip (error):" in text.value for text in staff.markdown)
