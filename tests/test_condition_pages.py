@@ -93,7 +93,7 @@ def test_page_opens_with_plain_words_then_the_emergency_section(library: Conditi
     headings = re.findall(r"^## +(.+?) *$", body, flags=re.MULTILINE)
     assert headings and headings[0] == EMERGENCY_HEADING, f"first section is {headings[:1]}"
     intro, _, _ = split_emergency(body)
-    assert textstat.sentence_count(plain_text(intro)) >= 1, "say what the condition is before the red flags"
+    assert re.search(r"\w[^.!?]*[.!?]", plain_text(intro)), "say what the condition is before the red flags"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
