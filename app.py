@@ -14,7 +14,10 @@ from finder.app_data import SAMPLE_DATA_NOTICE
 ui.page_setup("Home")
 st.title("🧠 NeuroFinder")
 st.markdown("#### Find a neurology specialist near you, and understand what you are going through.")
-st.caption("NeuroFinder gives general information, not medical advice. **In an emergency, call 911.**")
+st.caption(
+    "NeuroFinder gives general information, not medical advice. "
+    "**In an emergency, call 911 (or your local emergency number).**"
+)
 
 with st.form("quick-search"):
     where = st.text_input(

@@ -26,6 +26,9 @@ from finder import vocabulary
 
 CONDITIONS_DIR = Path(__file__).resolve().parents[1] / "data" / "conditions"
 _LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+#: Every page's first section (docs/condition-format.md): the red flags, shown before anything else.
+EMERGENCY_HEADING = "When is it an emergency?"
+_SECTION = re.compile(r"^## +(.+?) *$", re.MULTILINE)
 _WORD = re.compile(r"[a-z0-9]+")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Words that say nothing about a condition ("my arm jerks at night").
@@ -95,6 +98,14 @@ class Condition:
     @property
     def subspecialty_labels(self) -> list[str]:
         return [vocabulary.LABELS[slug] for slug in self.subspecialties]
+
+    @property
+    def review_badge(self) -> str:
+        """The short form of review_status for the top of the page, where a patient decides how far to trust it."""
+        updated = f"updated {self.updated:%B %-d, %Y}"
+        if self.reviewed_by and self.last_reviewed:
+            return f"Reviewed by {self.reviewed_by} on {self.last_reviewed:%B %-d, %Y}; {updated}."
+        return f"Not yet reviewed by a clinician; {updated}. Sources are listed at the end of the page."
 
     @property
     def review_status(self) -> str:
@@ -252,3 +263,17 @@ def render_body(condition: Condition, library: ConditionLibrary, href: Callable[
         return f"[{shown}]({href(slug)})" if target else shown
 
     return _LINK.sub(link, condition.body)
+
+
+def split_emergency(text: str) -> tuple[str, str, str]:
+    """(text before, the emergency section without its heading, text after), so a page can show its red flags first.
+
+    A page without the section gives (text, "", ""): it still renders whole, and the content
+    checks report the missing section.
+    """
+    headings = list(_SECTION.finditer(text))
+    for number, heading in enumerate(headings):
+        if heading.group(1) == EMERGENCY_HEADING:
+            end = headings[number + 1].start() if number + 1 < len(headings) else len(text)
+            return text[: heading.start()].strip(), text[heading.end() : end].strip(), text[end:].strip()
+    return text, "", ""

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from finder import vocabulary
-from finder.conditions import Condition, ConditionLibrary, render_body
+from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
 from finder.csv_io import to_csv_bytes
 from finder.location import Location
 from finder.mapping import build_map
@@ -35,7 +35,7 @@ MAP_HEIGHT = 480
 DISCLAIMER = (
     "This information is for general education and is not medical advice. It cannot diagnose you or "
     "replace a visit with a doctor who knows your health. **If you think you are having a medical "
-    "emergency, call 911.**"
+    "emergency, call 911 (or your local emergency number).**"
 )
 EXPORT_COLUMNS = {
     "name": "Name",
@@ -198,14 +198,24 @@ def by_first_letter(conditions: list[Condition]) -> dict[str, list[Condition]]:
     return groups
 
 
+def emergency_box(red_flags: str) -> None:
+    """The page's red flags in a red box near the top, so nobody has to read past the basics to find them."""
+    st.error(f"**{EMERGENCY_HEADING}**\n\n{red_flags}", icon="🚨")
+
+
 def condition_page(condition: Condition, library: ConditionLibrary) -> None:
-    """A whole condition page: summary, disclaimer, the finder action, text, related pages, sources."""
+    """A whole condition page: red flags first, then the finder action, the text, related pages and sources."""
+    intro, red_flags, rest = split_emergency(render_body(condition, library, condition_href))
     st.title(condition.title)
     st.markdown(f"*{condition.summary}*")
-    st.caption(escape_markdown(condition.review_status))
+    st.caption(escape_markdown(condition.review_badge))
+    if red_flags:
+        emergency_box(red_flags)
     disclaimer()
     find_specialist_link(condition)
-    st.markdown(render_body(condition, library, condition_href))
+    for text in (intro, rest):
+        if text:
+            st.markdown(text)
     if related := [library.get(slug) for slug in condition.related]:
         st.subheader("Related conditions")
         for other in related:

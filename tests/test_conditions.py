@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from finder import vocabulary
-from finder.conditions import ConditionLibrary, load_library, render_body
+from finder.conditions import ConditionLibrary, load_library, render_body, split_emergency
 
-MYOCLONUS_SUBSPECIALTIES = ("movement-disorders", "epilepsy", "clinical-neurophysiology")
+MYOCLONUS_SUBSPECIALTIES = ("movement-disorders", "epilepsy", "clinical-neurophysiology", "child-neurology")
 
 
 def test_every_shipped_condition_loads_without_problems(library: ConditionLibrary) -> None:
@@ -44,6 +44,129 @@ def test_myoclonus_page_content(library: ConditionLibrary) -> None:
 )
 def test_symptom_search(library: ConditionLibrary, query: str, expected_first: str) -> None:
     assert library.search(query)[0].slug == expected_first
+
+
+@pytest.mark.parametrize("query", ["baby jerks", "infant spasms", "infantile spasms", "my baby keeps stiffening"])
+def test_a_baby_with_jerks_or_spasms_finds_myoclonus_or_epilepsy_first(library: ConditionLibrary, query: str) -> None:
+    found = [condition.slug for condition in library.search(query)]
+    assert found[0] in {"myoclonus", "epilepsy"}, found
+
+
+def test_parkinsonism_lists_more_than_parkinsons_and_each_page_explains_it(library: ConditionLibrary) -> None:
+    found = library.search("parkinsonism")
+    assert len(found) >= 2 and "parkinsons-disease" in [condition.slug for condition in found]
+    for condition in found:
+        assert "parkinsonism" in condition.body.lower(), condition.slug
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["multiple system atrophy", "progressive supranuclear palsy", "drug-induced parkinsonism", "kinetic tremor"],
+)
+def test_a_look_alike_condition_lands_on_a_page_that_explains_it(library: ConditionLibrary, query: str) -> None:
+    """Names of other conditions must never land silently on a page that does not mention them."""
+    first = library.search(query)[0]
+    assert query in " ".join(first.body.lower().split()), first.slug
+
+
+@pytest.mark.parametrize(
+    ("slug", "not_a_synonym"), [("parkinsons-disease", "parkinsonism"), ("essential-tremor", "kinetic tremor")]
+)
+def test_a_symptom_with_other_causes_is_not_listed_as_another_name(
+    library: ConditionLibrary, slug: str, not_a_synonym: str
+) -> None:
+    condition = library.get(slug)
+    assert condition is not None
+    assert not_a_synonym not in [name.lower() for name in condition.also_known_as]
+
+
+# The issue-11 fixes, each a fact a patient must find on the page (lower case, spaces collapsed).
+SAFETY_FACTS = [
+    ("migraine-and-headache", "pregnancy or in the 6 weeks after giving birth"),
+    ("migraine-and-headache", "preeclampsia"),
+    ("migraine-and-headache", "giant cell arteritis"),
+    ("migraine-and-headache", "jaw pain when you chew"),
+    ("migraine-and-headache", "takes a blood thinner, or who is 65 or older, hits their head"),
+    ("migraine-and-headache", "headache gets worse after a head injury"),
+    ("migraine-and-headache", "first choice for prevention"),
+    ("migraine-and-headache", "atogepant"),
+    ("migraine-and-headache", "rimegepant"),
+    ("myoclonus", "infantile spasms"),
+    ("myoclonus", "serotonin syndrome"),
+    ("myoclonus", "gabapentin and pregabalin"),
+    ("myoclonus", "taken during pregnancy, valproate can cause serious birth defects"),
+    ("myoclonus", "child neurologist"),
+    ("parkinsons-disease", "gamble, shop, eat or seek sex"),
+    ("parkinsons-disease", "fall asleep suddenly, even while driving"),
+    ("parkinsons-disease", "most common cause of parkinsonism, but it is not the only one"),
+    ("restless-legs-syndrome", "no longer advised for routine use"),
+    ("restless-legs-syndrome", "augmentation"),
+    ("restless-legs-syndrome", "transferrin saturation"),
+    ("restless-legs-syndrome", "75 to 100 ng/ml"),
+    ("restless-legs-syndrome", "may call these levels normal"),
+    ("restless-legs-syndrome", "another problem does not explain it better"),
+    ("epilepsy", "sudden unexpected death in epilepsy"),
+    ("epilepsy", "the best way to lower the risk is to control seizures"),
+    ("epilepsy", "rescue medicine"),
+    ("epilepsy", "seizure action plan"),
+    ("peripheral-neuropathy", "steroids do not help guillain-barré syndrome"),
+    ("peripheral-neuropathy", "it is treated with **steroids**, **ivig** or **plasma exchange**"),
+    ("myasthenia-gravis", "about 10 to 15 in 100 people with mg have a tumor of the thymus"),
+    ("myasthenia-gravis", "but they can spread"),
+    ("multiple-sclerosis", "about 6 to 7 years less than average"),
+    ("multiple-sclerosis", "gap has been shrinking"),
+    ("als", "about 3 years or more after their first symptoms"),
+    ("als", "about 1 in 5 live 5 years or more"),
+    ("als", "1 in 10 live 10 years or more"),
+    ("als", "up to half of people with als have some change"),
+    ("als", "about 15 in 100 develop a type of dementia called frontotemporal dementia"),
+    ("tourette-and-tics", "violent tics can injure the neck or spine"),
+    ("alzheimers-and-dementia", "people with lewy body dementia can react badly to antipsychotic medicines"),
+    ("alzheimers-and-dementia", "shot under the skin"),
+]
+
+
+@pytest.mark.parametrize(("slug", "fact"), SAFETY_FACTS)
+def test_page_states_the_safety_fact(library: ConditionLibrary, slug: str, fact: str) -> None:
+    condition = library.get(slug)
+    assert condition is not None
+    assert fact in " ".join(condition.body.lower().split())
+
+
+@pytest.mark.parametrize(
+    ("slug", "guideline_url"),
+    [
+        ("migraine-and-headache", "https://doi.org/10.1111/head.14692"),
+        ("restless-legs-syndrome", "https://doi.org/10.5664/jcsm.11390"),
+        ("epilepsy", "https://pubmed.ncbi.nlm.nih.gov/28438841/"),
+        ("stroke", "https://doi.org/10.1161/STR.0000000000000211"),
+        ("tourette-and-tics", "https://doi.org/10.1212/WNL.0000000000007466"),
+        ("myasthenia-gravis", "https://doi.org/10.1212/WNL.0000000000011124"),
+        ("peripheral-neuropathy", "https://doi.org/10.1111/ene.16073"),
+        ("parkinsons-disease", "https://www.aan.com/Guidelines/home/GuidelineDetail/1048"),
+    ],
+)
+def test_treatment_advice_cites_its_clinical_guideline(
+    library: ConditionLibrary, slug: str, guideline_url: str
+) -> None:
+    condition = library.get(slug)
+    assert condition is not None
+    assert guideline_url in [str(source.url) for source in condition.sources]
+
+
+def test_narcolepsy_points_to_the_seizure_criteria_instead_of_911_for_any_seizure(library: ConditionLibrary) -> None:
+    narcolepsy = library.get("narcolepsy-and-sleep-disorders")
+    assert narcolepsy is not None
+    _, red_flags, _ = split_emergency(narcolepsy.body)
+    assert "[[epilepsy]]" in red_flags and "more than 5 minutes" in red_flags
+    assert "has a seizure" not in narcolepsy.body
+
+
+def test_split_emergency_takes_out_exactly_that_section() -> None:
+    body = "Intro.\n\n## When is it an emergency?\n\n**Call:**\n- now\n\n## What is it?\nMore."
+    assert split_emergency(body) == ("Intro.", "**Call:**\n- now", "## What is it?\nMore.")
+    assert split_emergency("Intro.\n## When is it an emergency?\n- now") == ("Intro.", "- now", "")
+    assert split_emergency("## What is it?\nText.") == ("## What is it?\nText.", "", "")
 
 
 def test_search_with_no_match_is_empty(library: ConditionLibrary) -> None:
@@ -101,12 +224,19 @@ def test_a_page_without_a_reviewer_says_so_and_never_claims_a_review(tmp_path: P
     status = load_library(tmp_path).conditions["good"].review_status
     assert status == "Written from public sources (B); not yet reviewed by a clinician. Last updated November 29, 2026."
     assert "Reviewed" not in status
+    badge = load_library(tmp_path).conditions["good"].review_badge
+    assert (
+        badge
+        == "Not yet reviewed by a clinician; updated November 29, 2026. Sources are listed at the end of the page."
+    )
 
 
 def test_a_signed_off_page_names_its_reviewer_and_date(tmp_path: Path) -> None:
     write(tmp_path, "good.md", GOOD + '\nreviewed_by: "Ana  Ruiz, MD"\nlast_reviewed: 2026-12-01')
     status = load_library(tmp_path).conditions["good"].review_status
     assert status.startswith("Reviewed by Ana Ruiz, MD on December 1, 2026.")
+    badge = load_library(tmp_path).conditions["good"].review_badge
+    assert badge == "Reviewed by Ana Ruiz, MD on December 1, 2026; updated November 29, 2026."
 
 
 @pytest.mark.parametrize("half_claim", ['reviewed_by: "Ana Ruiz, MD"', "last_reviewed: 2026-12-01"])

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from finder import app_data, vocabulary
-from finder.conditions import ConditionLibrary
+from finder.conditions import CONDITIONS_DIR, ConditionLibrary
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 FIND = "pages/find.py"
@@ -103,17 +103,24 @@ def test_nothing_nearby_offers_the_nearest_outside_the_radius() -> None:
     assert found and found == sorted(found) and min(found) > 5
 
 
-def test_myoclonus_page_shows_its_sections_and_disclaimer() -> None:
+def test_myoclonus_page_shows_red_flags_first_then_its_sections_and_disclaimer() -> None:
     app = open_page(CONDITIONS, condition="myoclonus")
     assert not app.exception
     assert app.title[0].value == "Myoclonus"
+    [red_box] = app.error
+    assert red_box.value.startswith("**When is it an emergency?**")
+    assert "**Call 911 (or your local emergency number) if:**" in red_box.value
+    assert "infantile spasms" in red_box.value and "](conditions?condition=epilepsy)" in red_box.value
     text = "\n".join(block.value for block in app.markdown)
+    assert "When is it an emergency?" not in text  # shown once, in the red box
     for heading in ("What is myoclonus?", "What causes myoclonus?", "How is myoclonus diagnosed?",
                     "How is myoclonus treated?", "When should I see a specialist?"):  # fmt: skip
         assert f"## {heading}" in text
     assert "not medical advice" in app.info[0].value
+    assert "(or your local emergency number)" in app.info[0].value
     assert [h.value for h in app.subheader] == ["Related conditions", "Sources"]
     captions = [caption.value for caption in app.caption]
+    assert captions[0].startswith("Not yet reviewed by a clinician")
     assert any("not yet reviewed by a clinician" in caption for caption in captions)
     assert not any("Last reviewed" in caption for caption in captions)
 
@@ -122,7 +129,7 @@ def test_myoclonus_finder_action_opens_the_search_with_its_subspecialties() -> N
     page = open_page(CONDITIONS, condition="myoclonus")
     action = next(link for link in page.get("page_link") if link.label == "Find a specialist for Myoclonus")
     params = dict(parse_qsl(action.proto.query_string))
-    expected = ["movement-disorders", "epilepsy", "clinical-neurophysiology"]
+    expected = ["movement-disorders", "epilepsy", "clinical-neurophysiology", "child-neurology"]
     assert params["sub"].split(",") == expected
 
     app = open_page(FIND, **params, location="60614", radius="100")
@@ -130,7 +137,7 @@ def test_myoclonus_finder_action_opens_the_search_with_its_subspecialties() -> N
     chosen = next(w for w in app.multiselect if w.label.startswith("Type of specialist"))
     assert chosen.value == expected
     explanation = next(block.value for block in app.markdown if block.value.startswith("**Myoclonus**"))
-    assert "Movement disorders, Epilepsy, Clinical neurophysiology (EEG/EMG)" in explanation
+    assert "Movement disorders, Epilepsy, Clinical neurophysiology (EEG/EMG), Child neurology" in explanation
     assert distances(app)
     wanted_labels = [vocabulary.LABELS[slug] for slug in expected]
     cards = [block.value for block in app.markdown if block.value.startswith("**") and "  \n" in block.value]
@@ -173,14 +180,18 @@ def test_a_hand_edited_link_with_odd_values_still_works() -> None:
     assert distances(app)
 
 
-def test_every_condition_page_renders_with_its_finder_action(library: ConditionLibrary) -> None:
-    for condition in library.alphabetical():
-        app = open_page(CONDITIONS, condition=condition.slug)
-        assert not app.exception, condition.slug
-        assert app.title[0].value == condition.title
-        action = next(link for link in app.get("page_link") if link.label == f"Find a specialist for {condition.title}")
-        params = dict(parse_qsl(action.proto.query_string))
-        assert params == {"condition": condition.slug, "sub": ",".join(condition.subspecialties)}
+@pytest.mark.parametrize("slug", sorted(path.stem for path in CONDITIONS_DIR.glob("*.md")))
+def test_every_condition_page_renders_red_flags_and_its_finder_action(library: ConditionLibrary, slug: str) -> None:
+    condition = library.get(slug)
+    assert condition is not None
+    app = open_page(CONDITIONS, condition=slug)
+    assert not app.exception
+    assert app.title[0].value == condition.title
+    assert [box.value.split("\n")[0] for box in app.error] == ["**When is it an emergency?**"]
+    assert "(or your local emergency number)" in app.error[0].value
+    action = next(link for link in app.get("page_link") if link.label == f"Find a specialist for {condition.title}")
+    params = dict(parse_qsl(action.proto.query_string))
+    assert params == {"condition": slug, "sub": ",".join(condition.subspecialties)}
 
 
 def test_unknown_condition_slug_shows_the_index_instead() -> None:

@@ -43,6 +43,7 @@ SPECIALTIES = {
     "movement-disorders": "Movement disorders",
     "epilepsy": "Epilepsy",
     "clinical-neurophysiology": "Clinical neurophysiology (EEG/EMG)",
+    "child-neurology": "Child neurology",
 }
 ZIP = "60614"
 # An iPhone-sized screen, the likeliest way a family member opens a link sent by text message.

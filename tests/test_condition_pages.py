@@ -1,0 +1,176 @@
+"""Every condition page, shipped now or added later, meets the page standard in docs/condition-format.md.
+
+Patients act on these pages, so each check runs once per file in data/conditions/: the red
+flags come first and name the local emergency number, a specialist section and real sources
+are there, the review state is honest, and the words stay at a grade-8 reading level.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from functools import cache
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from finder import vocabulary
+from finder.conditions import CONDITIONS_DIR, EMERGENCY_HEADING, Condition, ConditionLibrary, split_emergency
+
+with warnings.catch_warnings():
+    # textstat 0.7.4 (see requirements-dev.txt) reads its word lists through the deprecated pkg_resources.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import textstat
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUGS = sorted(path.stem for path in CONDITIONS_DIR.glob("*.md"))
+CALL_LINE = "**Call 911 (or your local emergency number) if:**"
+SAME_DAY_LINE = "**Get medical care the same day if:**"
+LOCAL_NUMBER = "(or your local emergency number)"
+SPECIALIST_HEADING = "When should I see a specialist?"
+MAX_GRADE = 8.0
+# A page that names stroke among its red flags lists every sign, so no page teaches a partial list.
+STROKE_SIGNS = {
+    "face droop": r"\bface\b",
+    "arm or leg weakness": r"\barm\b",
+    "speech trouble": r"speak|speech|talk",
+    "vision loss": r"vision|\bsee\b|sight",
+    "loss of balance": r"balance",
+    "sudden severe headache": r"headache",
+}
+# Every file whose words reach a patient or staff member and may mention the emergency number.
+TEXT_FILES = sorted(
+    [*CONDITIONS_DIR.glob("*.md"), ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "finder").glob("*.py")]
+)
+_LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+
+
+def plain_text(body: str) -> str:
+    """The page text as a reader sees it, for the reading-grade check (the measure documented in the format guide).
+
+    Markdown syntax is stripped and nothing is added: [[slug|words]] becomes its words, [[slug]] the
+    slug's words, [text](url) its text; heading marks, list markers and emphasis marks go. List items
+    are not given full stops, so a list of fragments counts as one long sentence, as it reads.
+    """
+    text = _LINK.sub(lambda match: match.group(2) or match.group(1).replace("-", " "), body)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^[ \t]{0,3}#+[ \t]*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text, flags=re.MULTILINE)
+    return re.sub(r"[*_`]+", "", text)
+
+
+def reading_grade(body: str) -> float:
+    return textstat.flesch_kincaid_grade(plain_text(body))
+
+
+@cache
+def front_matter(slug: str) -> dict[str, object]:
+    """The file's own front matter, before the loader normalizes anything."""
+    return frontmatter.loads((CONDITIONS_DIR / f"{slug}.md").read_text(encoding="utf-8")).metadata
+
+
+def page(library: ConditionLibrary, slug: str) -> Condition:
+    condition = library.get(slug)
+    assert condition is not None, f"{slug}.md did not load: {library.problems}"
+    return condition
+
+
+def red_flags(library: ConditionLibrary, slug: str) -> str:
+    _, section, _ = split_emergency(page(library, slug).body)
+    assert section, f"{slug}.md has no “## {EMERGENCY_HEADING}” section"
+    return section
+
+
+def test_the_real_library_loads_with_no_problems(library: ConditionLibrary) -> None:
+    assert library.problems == []
+    assert sorted(library.conditions) == SLUGS
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_page_opens_with_plain_words_then_the_emergency_section(library: ConditionLibrary, slug: str) -> None:
+    body = page(library, slug).body
+    headings = re.findall(r"^## +(.+?) *$", body, flags=re.MULTILINE)
+    assert headings and headings[0] == EMERGENCY_HEADING, f"first section is {headings[:1]}"
+    intro, _, _ = split_emergency(body)
+    assert re.search(r"\w[^.!?]*[.!?]", plain_text(intro)), "say what the condition is before the red flags"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_emergency_section_says_when_to_call_in_a_list(library: ConditionLibrary, slug: str) -> None:
+    section = red_flags(library, slug)
+    for line in (CALL_LINE, SAME_DAY_LINE):
+        if line == CALL_LINE or line in section:
+            after = section.split(line, 1)[1].lstrip("\n")
+            assert after.startswith("- "), f"“{line}” must be followed by a bulleted list"
+    assert CALL_LINE in section
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_page_naming_stroke_lists_every_stroke_sign(library: ConditionLibrary, slug: str) -> None:
+    section = red_flags(library, slug).lower()
+    if "stroke" not in section:
+        pytest.skip("no stroke red flag on this page")
+    missing = [sign for sign, pattern in STROKE_SIGNS.items() if not re.search(pattern, section)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_seizure_red_flags_agree_on_five_minutes(library: ConditionLibrary, slug: str) -> None:
+    section = " ".join(red_flags(library, slug).lower().split())
+    assert set(re.findall(r"seizures?[^.]*?(\d+) minutes", section)) <= {"5"}
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_911_also_names_the_local_emergency_number(path: Path) -> None:
+    text = " ".join(path.read_text(encoding="utf-8").split())
+    bare = [text[max(0, m.start() - 40) : m.end() + 40] for m in re.finditer(r"\b911\b", text)]
+    assert [snippet for snippet in bare if LOCAL_NUMBER not in snippet] == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_page_says_when_to_see_a_specialist(library: ConditionLibrary, slug: str) -> None:
+    assert f"\n## {SPECIALIST_HEADING}\n" in f"\n{page(library, slug).body}\n"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_page_cites_at_least_two_web_sources(library: ConditionLibrary, slug: str) -> None:
+    sources = page(library, slug).sources
+    assert len(sources) >= 2
+    assert all(source.url.scheme in {"http", "https"} for source in sources)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_subspecialties_are_vocabulary_slugs(slug: str) -> None:
+    given = front_matter(slug)["subspecialties"]
+    assert isinstance(given, list) and given
+    assert [name for name in given if name not in vocabulary.SLUGS] == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_review_state_is_a_named_dated_sign_off_or_says_not_reviewed(library: ConditionLibrary, slug: str) -> None:
+    meta = front_matter(slug)
+    condition = page(library, slug)
+    if meta.get("reviewed_by") or meta.get("last_reviewed"):
+        assert condition.reviewed_by and condition.last_reviewed
+        assert condition.review_status.startswith(f"Reviewed by {condition.reviewed_by}")
+    else:
+        assert "not yet reviewed by a clinician" in condition.review_status
+        assert "Not yet reviewed by a clinician" in condition.review_badge
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_page_reads_at_grade_8_or_below(library: ConditionLibrary, slug: str) -> None:
+    grade = reading_grade(page(library, slug).body)
+    assert grade <= MAX_GRADE, f"Flesch-Kincaid grade {grade}: use shorter sentences and plainer words"
+
+
+def test_plain_text_keeps_the_words_a_reader_sees_and_drops_the_markup() -> None:
+    body = "## What is it?\n\nSee **[[epilepsy|seizures]]** or [[restless-legs-syndrome]].\n\n- one\n1. two"
+    assert plain_text(body) == "What is it?\n\nSee seizures or restless legs syndrome.\n\none\ntwo"
+
+
+def test_reading_grade_fails_dense_text_and_passes_plain_text() -> None:
+    dense = "Paroxysmal hyperkinetic manifestations necessitate comprehensive electrophysiological characterization."
+    plain = "A seizure is a short burst of odd activity in the brain. It often stops on its own."
+    assert reading_grade(dense) > MAX_GRADE >= reading_grade(plain)
