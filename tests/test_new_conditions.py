@@ -14,7 +14,10 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     import textstat
 
-NEW_PAGES = ("radiculopathy-and-spinal-stenosis",)
+NEW_PAGES = (
+    "radiculopathy-and-spinal-stenosis",
+    "vertigo-and-dizziness",
+)
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
 CALL_911 = "**Call 911 (or your local emergency number) if:**"
@@ -81,6 +84,8 @@ def test_new_page_is_in_plain_words(library: ConditionLibrary, slug: str) -> Non
 @pytest.mark.parametrize(
     ("query", "expected_first"),
     [
+        ("dizzy", "vertigo-and-dizziness"),
+        ("room spinning", "vertigo-and-dizziness"),
         ("back pain down my leg", "radiculopathy-and-spinal-stenosis"),
     ],
 )
