@@ -17,6 +17,7 @@ with warnings.catch_warnings():
 NEW_PAGES = (
     "radiculopathy-and-spinal-stenosis",
     "vertigo-and-dizziness",
+    "concussion-and-brain-injury",
 )
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
@@ -87,6 +88,7 @@ def test_new_page_is_in_plain_words(library: ConditionLibrary, slug: str) -> Non
         ("dizzy", "vertigo-and-dizziness"),
         ("room spinning", "vertigo-and-dizziness"),
         ("back pain down my leg", "radiculopathy-and-spinal-stenosis"),
+        ("after a fall I feel foggy", "concussion-and-brain-injury"),
     ],
 )
 def test_symptom_search_finds_the_new_page_first(library: ConditionLibrary, query: str, expected_first: str) -> None:
