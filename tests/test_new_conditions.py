@@ -19,6 +19,7 @@ NEW_PAGES = (
     "vertigo-and-dizziness",
     "concussion-and-brain-injury",
     "carpal-tunnel-and-trapped-nerves",
+    "bells-palsy",
 )
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
@@ -96,6 +97,11 @@ def test_new_page_is_in_plain_words(library: ConditionLibrary, slug: str) -> Non
 )
 def test_symptom_search_finds_the_new_page_first(library: ConditionLibrary, query: str, expected_first: str) -> None:
     assert library.search(query)[0].slug == expected_first
+
+
+def test_a_drooping_face_finds_both_stroke_and_bells_palsy(library: ConditionLibrary) -> None:
+    top_three = [condition.slug for condition in library.search("face drooping on one side")[:3]]
+    assert {"stroke", "bells-palsy"} <= set(top_three)
 
 
 def test_new_pages_do_not_push_the_older_pages_out_of_their_own_searches(
