@@ -20,6 +20,7 @@ NEW_PAGES = (
     "concussion-and-brain-injury",
     "carpal-tunnel-and-trapped-nerves",
     "bells-palsy",
+    "brain-tumors",
 )
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
