@@ -21,6 +21,7 @@ NEW_PAGES = (
     "carpal-tunnel-and-trapped-nerves",
     "bells-palsy",
     "brain-tumors",
+    "trigeminal-neuralgia-and-facial-pain",
 )
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
