@@ -22,6 +22,7 @@ NEW_PAGES = (
     "bells-palsy",
     "brain-tumors",
     "trigeminal-neuralgia-and-facial-pain",
+    "huntingtons-disease",
 )
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
