@@ -23,6 +23,7 @@ NEW_PAGES = (
     "brain-tumors",
     "trigeminal-neuralgia-and-facial-pain",
     "huntingtons-disease",
+    "guillain-barre-and-cidp",
 )
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
