@@ -24,6 +24,7 @@ NEW_PAGES = (
     "trigeminal-neuralgia-and-facial-pain",
     "huntingtons-disease",
     "guillain-barre-and-cidp",
+    "functional-neurological-disorder",
 )
 EMERGENCY = "## When is it an emergency?"
 SPECIALIST = "## When should I see a specialist?"
