@@ -137,7 +137,8 @@ def inline_keeper(clock: Clock) -> LiveKeeper:
 
 
 def source(web: Web, tmp_path: Path, path: str = "/list.csv", **options: object) -> LiveSource:
-    return LiveSource(web.base + path, refresh_seconds=60, timeout=DEADLINE, store_dir=tmp_path / "kept", **options)
+    options = {"store_dir": tmp_path / "kept", **options}
+    return LiveSource(web.base + path, refresh_seconds=60, timeout=DEADLINE, **options)
 
 
 def assert_plain(reason: str) -> None:
@@ -343,13 +344,21 @@ def test_the_last_good_list_survives_a_restart_on_disk(web: Web, tmp_path: Path)
     assert "HTTP 500" in after_restart.problem
 
 
-def test_a_kept_copy_others_could_have_written_is_not_trusted(web: Web, tmp_path: Path) -> None:
-    shared = tmp_path / "kept"
-    shared.mkdir(mode=0o777)
+def test_a_folder_others_can_write_to_is_neither_read_nor_written(web: Web, tmp_path: Path) -> None:
+    clock = Clock()
+    web.answers["/list.csv"] = send(GOOD)
+    inline_keeper(clock).current(source(web, tmp_path))
+    (tmp_path / "kept").chmod(0o777)  # now anyone could have swapped the copy
+    web.answers["/list.csv"] = send(b"oops", 500)
+    status = inline_keeper(clock).current(source(web, tmp_path))
+    assert status.good is None and "HTTP 500" in status.problem
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
     shared.chmod(0o777)
     web.answers["/list.csv"] = send(GOOD)
-    inline_keeper(Clock()).current(source(web, tmp_path))
-    assert list(shared.iterdir()) == []  # nothing written where another user could swap it
+    inline_keeper(clock).current(source(web, tmp_path, store_dir=shared))
+    assert list(shared.iterdir()) == []
 
 
 def test_a_damaged_kept_copy_is_ignored(web: Web, tmp_path: Path) -> None:
