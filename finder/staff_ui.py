@@ -16,7 +16,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from finder.app_data import SpecialistList
 from finder.batch_geocode import FileNotUsable, geocode_csv, missing_coordinates
 from finder.compare import compare_lists
-from finder.csv_io import load_specialists, read_table, to_csv_bytes
+from finder.csv_io import load_specialists, read_table
+from finder.csv_write import source_csv_bytes, spreadsheet_csv_bytes
 from finder.geocoding import nominatim
 from finder.settings import Settings
 from finder.staff_access import password_matches
@@ -126,7 +127,7 @@ def validation_summary(report: ValidationReport) -> None:
     problems_table(report)
     st.download_button(
         "Download this list of problems (CSV)",
-        to_csv_bytes(report.problems_frame()),
+        spreadsheet_csv_bytes(report.problems_frame()),
         file_name="specialists-problems.csv",
         mime="text/csv",
     )
@@ -222,7 +223,7 @@ def download_checked(table: pd.DataFrame | None, report: ValidationReport) -> No
     )
     st.download_button(
         "Download the checked file",
-        to_csv_bytes(table),
+        source_csv_bytes(table),
         file_name="specialists.csv",
         mime="text/csv",
         type="primary",
