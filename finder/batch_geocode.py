@@ -18,7 +18,8 @@ from typing import Literal
 
 import pandas as pd
 
-from finder.csv_io import read_table
+from finder.csv_io import read_csv_table
+from finder.csv_write import source_csv_bytes
 from finder.geocoding import Geocode, GeocodingError, Place, place_at
 from finder.validation import FIRST_DATA_ROW, Problem, clean_zips, column_key
 from finder.zip_index import zip_centroid
@@ -54,12 +55,8 @@ class GeocodeResult:
     notes: list[Problem] = field(default_factory=list)
 
     def csv_bytes(self) -> bytes:
-        """The table as CSV, UTF-8 with the byte-order mark Excel needs to show accented names right.
-
-        CRLF line ends make the csv writer quote a cell holding a lone carriage return, which would
-        otherwise split its row in two.
-        """
-        return self.table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+        """The table as the specialists file: reading it back gives these cells exactly."""
+        return source_csv_bytes(self.table)
 
 
 def geocode_csv(
@@ -73,12 +70,17 @@ def geocode_csv(
 
     Raises FileNotUsable when the file cannot be read whole, rather than drop the rows it cannot read.
     """
-    table, problems = read_table(data)
-    if table is None or any(problem.severity == "error" for problem in problems):
+    read = read_csv_table(data)
+    table, problems = read.table, read.log.problems()
+    if table is None or read.log.total("error"):
+        count = read.log.total()
+        listed = f" ({count:,} in all, the first {len(problems):,} listed)" if count > len(problems) else ""
         raise FileNotUsable(
             [
                 *problems,
-                Problem("error", "nothing was filled in: fix these problems first so that no specialist is lost"),
+                Problem(
+                    "error", f"nothing was filled in: fix these problems first{listed} so that no specialist is lost"
+                ),
             ]
         )
     if geocode is None:

@@ -1,8 +1,10 @@
 """Command-line tools for the people who keep the specialists list: check a CSV, fill in coordinates.
 
 Run as `python -m finder validate FILE.csv` or `python -m finder geocode IN.csv -o OUT.csv`.
-Messages are for clinic staff, so every failure is a sentence, never a traceback.
-Exit codes: 0 all good, 1 the file has errors or rows could not be placed, 2 the command could not run.
+Messages are for clinic staff, so every failure is a sentence, never a traceback: even a bug
+in this package ends in one plain sentence and exit code 2 (set NEUROFINDER_DEBUG=1 for the
+details). Exit codes: 0 all good, 1 the file has problems to fix, 2 the command could not do
+its job (no such file, output not writable, a file geocode cannot fill without losing rows, a bug).
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ import logging
 import os
 import sqlite3
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
 from finder.batch_geocode import DEFAULT_CACHE_DIR, FileNotUsable, GeocodeResult, geocode_csv
-from finder.csv_io import load_specialists
+from finder.csv_io import load_specialists, read_capped
 from finder.geocoding import DEFAULT_USER_AGENT, nominatim
 
 USER_AGENT_ENV = "NEUROFINDER_USER_AGENT"
+#: Set to 1 to see the full error behind "something went wrong" (for a bug report).
+DEBUG_ENV = "NEUROFINDER_DEBUG"
 #: Retries per street address when the service times out; the batch can afford to wait.
 GEOCODE_RETRIES = 2
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -42,23 +47,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped before the end; no file was written.", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    except Exception as error:  # a bug: say so in one sentence, keep the traceback for whoever asks
+        if os.environ.get(DEBUG_ENV) == "1":
+            traceback.print_exc()
+        print(
+            f"Something went wrong inside the tool ({type(error).__name__}), so the command stopped and no file "
+            f"was written. Please report it; run again with {DEBUG_ENV}=1 to see the details.",
+            file=sys.stderr,
+        )
+        return EXIT_CANNOT_RUN
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m finder",
         description="Tools for the NeuroFinder specialists list (a CSV file saved from a spreadsheet).",
-        epilog="Exit codes: 0 everything is fine, 1 the file needs attention, 2 the command could not run.",
+        epilog="Exit codes: 0 everything is fine, 1 the file has problems to fix, 2 the command could not do its job "
+        f"(no such file, output not writable, or an internal error; {DEBUG_ENV}=1 shows its details).",
     )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
         "validate",
-        help="check a specialists CSV and list every problem",
-        description="Check a specialists CSV the way the website reads it. Every problem is listed with its "
-        "spreadsheet row and column. Rows with an ERROR are left out of the website until fixed; "
-        "WARNING rows are shown but worth a look.",
-        epilog="Exit code 1 when there is at least one error, 0 when there are only warnings or none.",
+        help="check a specialists CSV and list its problems",
+        description="Check a specialists CSV the way the website reads it. Problems are listed with their "
+        "spreadsheet row and column (the first 1,000; the rest are counted). Rows with an ERROR are left out "
+        "of the website until fixed; WARNING rows are shown but worth a look.",
+        epilog="Exit codes: 0 no errors (warnings are fine), 1 at least one error (including a file that is not "
+        "a usable CSV), 2 the file could not be checked (no such file, or an internal error).",
     )
     check.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to check")
     check.set_defaults(run=_validate)
@@ -69,8 +85,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Fill in blank latitude and longitude cells. A row is placed at the centre of its ZIP "
         "code (offline) when the ZIP is known, otherwise its street address is looked up online on "
         "OpenStreetMap, at most one address a second. Everything else in the file is copied unchanged.",
-        epilog="Exit code 1 when some rows could not be placed (the output is still written, those rows keep "
-        "blank coordinates and are listed), 0 when every row has coordinates.",
+        epilog="Exit codes: 0 every row has coordinates, 1 some rows could not be placed (the output is still "
+        "written, those rows keep blank coordinates and are listed), 2 nothing was written (the input has problems "
+        "that would lose rows, the output cannot be written, or an internal error).",
     )
     fill.add_argument("file", type=Path, metavar="IN.csv", help="the CSV file with blank coordinates")
     fill.add_argument(
@@ -100,11 +117,14 @@ def _validate(args: argparse.Namespace) -> int:
     report = load_specialists(_read(args.file))
     for problem in report.problems:
         print(problem)
+    if more := report.not_listed():
+        print(more)
     print(
-        f"{_count(report.rows_read, 'row')} read, {len(report.specialists)} usable, {report.rows_left_out} left out; "
-        f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}"
+        f"{_count(report.rows_read, 'row')} read, {len(report.specialists):,} usable, "
+        f"{report.rows_left_out:,} left out; {_count(report.error_count, 'error')}, "
+        f"{_count(report.warning_count, 'warning')}"
     )
-    return EXIT_PROBLEMS if report.errors else EXIT_OK
+    return EXIT_PROBLEMS if report.error_count else EXIT_OK
 
 
 def _geocode(args: argparse.Namespace) -> int:
@@ -150,7 +170,7 @@ def _print_summary(result: GeocodeResult, output: Path) -> None:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_capped(path)
     except FileNotFoundError as error:
         raise _CannotRun(f"There is no file at {path}. Check the file name and folder.") from error
     except IsADirectoryError as error:
@@ -171,4 +191,4 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

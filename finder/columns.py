@@ -13,7 +13,7 @@ REQUIRED_COLUMNS: dict[str, str] = {
     "state": "Two-letter state code (IL) or the state's name (Illinois).",
     "zip": "Five-digit ZIP code. Spreadsheets often drop a leading zero: 02115, not 2115.",
     "phone": "Phone number with area code, e.g. (312) 555-0142.",
-    "latitude": "Decimal degrees, e.g. 41.8781. Leave blank and run the geocode command to fill it.",
+    "latitude": "Decimal degrees, e.g. 41.8781. Leave blank to have the Manage data page fill it.",
     "longitude": "Decimal degrees, negative in the US, e.g. -87.6298. Filled with latitude.",
 }
 

@@ -18,7 +18,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from finder.app_data import SpecialistList
 from finder.batch_geocode import FileNotUsable, geocode_csv, missing_coordinates
 from finder.compare import Comparison, LargeRemoval
-from finder.csv_io import load_specialists, read_table, to_csv_bytes
+from finder.csv_io import check_csv
+from finder.csv_write import source_csv_bytes, spreadsheet_csv_bytes
 from finder.geocoding import nominatim
 from finder.problem_list import problems_markdown
 from finder.safety import escape_markdown
@@ -111,9 +112,11 @@ def current_list_status(current: SpecialistList) -> None:
     if current.staff_warning:
         st.error(escape_markdown(current.staff_warning), icon="⚠️")
     if current.report.problems:
-        left_out, warnings = current.report.rows_left_out, len(current.report.warnings)
+        left_out, warnings = current.report.rows_left_out, current.report.warning_count
         with st.expander(f"Problems in the current list: {left_out} rows left out, {warnings} warnings"):
             st.markdown(problems_markdown(current.report.problems))
+            if more := current.report.not_listed():
+                st.caption(escape_markdown(more))
 
 
 def working_file(upload: UploadedFile) -> bytes:
@@ -129,8 +132,7 @@ def working_file(upload: UploadedFile) -> bytes:
 def check(data: bytes) -> tuple[ValidationReport, pd.DataFrame | None]:
     """The file's check report and its cells as read (None when unreadable), computed once per
     version of the file: every click on the page re-runs it, and a large list takes seconds."""
-    table, _ = read_table(data)
-    return load_specialists(data), table
+    return check_csv(data)
 
 
 def validation_summary(report: ValidationReport) -> None:
@@ -140,16 +142,18 @@ def validation_summary(report: ValidationReport) -> None:
     read.metric("Rows read", report.rows_read)
     usable.metric("Rows patients will see", len(report.specialists))
     left_out.metric("Rows left out (errors)", report.rows_left_out)
-    warnings.metric("Warnings to check", len(report.warnings))
+    warnings.metric("Warnings to check", report.warning_count)
     if not report.problems:
         st.success("Every row passed the checks.", icon="✅")
         return
     if any(problem.row is None and problem.severity == "error" for problem in report.errors):
         st.error("This file cannot be used as it is. Fix the problems below and upload it again.", icon="🚫")
     st.markdown(problems_markdown(report.problems))
+    if more := report.not_listed():
+        st.caption(escape_markdown(more))
     st.download_button(
         "Download this list of problems (CSV)",
-        to_csv_bytes(report.problems_frame()),
+        spreadsheet_csv_bytes(report.problems_frame()),
         file_name="specialists-problems.csv",
         mime="text/csv",
     )
@@ -256,7 +260,7 @@ def download_checked(
         return
     st.download_button(
         "Download the checked file",
-        to_csv_bytes(table),
+        source_csv_bytes(table),
         file_name="specialists.csv",
         mime="text/csv",
         type="primary",

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 import finder
-from finder.validation import Problem, ValidationReport
+from finder.validation import Problem, ProblemLog, ValidationReport
 
 DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "neurofinder-checked-lists"
 #: The modules whose code decides what a checked table holds; editing any of them retires old copies.
@@ -74,17 +74,24 @@ def checked(data: bytes, check: Callable[[bytes], ValidationReport], directory: 
 
 def _read(table_path: Path, facts_path: Path) -> ValidationReport:
     facts = json.loads(facts_path.read_text(encoding="utf-8"))
-    facts["problems"] = [Problem(**problem) for problem in facts["problems"]]
+    log = ProblemLog(facts["limit"])
+    log.counts.update({(severity, column): count for severity, column, count in facts["counts"]})
+    for problem in facts["problems"]:
+        log.keep(Problem(**problem))
     table = pd.read_parquet(table_path)
     os.utime(facts_path)  # most recently used, for pruning
-    return ValidationReport(specialists=table, **facts)
+    return ValidationReport(table, log, facts["rows_read"])
 
 
 def _write(report: ValidationReport, table_path: Path, facts_path: Path) -> None:
     """The table as Parquet and the rest as JSON, each renamed into place whole so readers never see half a file."""
     table_path.parent.mkdir(parents=True, exist_ok=True)
-    facts = {f.name: getattr(report, f.name) for f in dataclasses.fields(report) if f.name != "specialists"}
-    facts["problems"] = [dataclasses.asdict(problem) for problem in report.problems]
+    facts = {
+        "rows_read": report.rows_read,
+        "limit": report.log.limit,
+        "counts": [[severity, column, count] for (severity, column), count in report.log.counts.items()],
+        "problems": [dataclasses.asdict(problem) for problem in report.problems],
+    }
     for path, write in (
         (table_path, lambda partial: report.specialists.to_parquet(partial, index=False)),
         (facts_path, lambda partial: partial.write_text(json.dumps(facts), encoding="utf-8")),

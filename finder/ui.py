@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from finder import vocabulary
 from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
-from finder.csv_io import to_csv_bytes
+from finder.csv_write import spreadsheet_csv_bytes
 from finder.location import Location
 from finder.mapping import build_map
 from finder.safety import directions_url, escape_markdown, markdown_link, safe_url, tel_url
@@ -116,7 +116,7 @@ def result_list(results: pd.DataFrame, state_key: str) -> None:
         )
     st.download_button(
         "Download this list (CSV)",
-        to_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1)),
+        spreadsheet_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1)),
         file_name="neurology-specialists.csv",
         mime="text/csv",
         key=f"{state_key}-download",

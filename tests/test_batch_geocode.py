@@ -6,7 +6,10 @@ RateLimiter spacing under test are the real ones.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +34,7 @@ MIN_DELAY = 0.05
 SLOT_JITTER = 0.01
 WACKER = "233 S Wacker Dr, Chicago, IL 99999"  # the query for a row whose ZIP we do not know
 MICHIGAN = "100 N Michigan Ave, Chicago, IL 99999"
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")  # -87.62 is a longitude, not a formula
 
 
 def geocoder(fake: FakeNominatim) -> Geocode:
@@ -314,3 +318,25 @@ def test_python_m_finder_geocode_offline_end_to_end(tmp_path: Path) -> None:
     assert written["id"].tolist() == ["NF-1", "NF-2"]
     assert written["latitude"].tolist() == [str(zip_centroid("60606")[0]), ""]  # type: ignore[index]
     assert not (tmp_path / ".geocode-cache").exists()
+
+
+def test_the_written_file_is_safe_to_open_in_a_spreadsheet_and_reads_back_exactly(tmp_path: Path) -> None:
+    rows = needing_coordinates(3)
+    rows[0].update({"address": "-12 Main St", "name": '=HYPERLINK("https://evil.example")', "clinic": "'Tis"})
+    rows[1].update({"clinic": "@SUM(1)", "credentials": "+MD"})
+    columns = [*ALL_COLUMNS, "=notes"]
+    data = csv_bytes(rows, columns=columns)
+
+    result = geocode_csv(data, None, cache_dir=tmp_path)
+    written = result.csv_bytes()
+
+    cells = [cell for row in csv.reader(io.StringIO(written.decode("utf-8-sig"), newline="")) for cell in row]
+    risky = [
+        cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not PLAIN_NUMBER.fullmatch(cell)
+    ]
+    assert risky == []
+    read_back, problems = read_table(written)
+    assert problems == [] and read_back is not None
+    assert read_back.columns.tolist() == columns
+    assert read_back.equals(result.table)
+    assert read_back["address"].tolist()[0] == "-12 Main St"

@@ -34,6 +34,7 @@ def a_file(**changes: str) -> bytes:
 def assert_same(first: ValidationReport, second: ValidationReport) -> None:
     pd.testing.assert_frame_equal(first.specialists, second.specialists)
     assert first.problems == second.problems and first.rows_read == second.rows_read
+    assert first.log.counts == second.log.counts and first.not_listed() == second.not_listed()
 
 
 def test_a_second_load_of_the_same_bytes_reads_the_checked_copy(tmp_path: Path) -> None:
@@ -84,3 +85,15 @@ def test_only_the_newest_copies_are_kept(tmp_path: Path, monkeypatch: pytest.Mon
     for number in range(4):
         table_cache.checked(a_file(phone=f"(312) 555-01{number:02d}"), CountingCheck(), tmp_path)
     assert len(list(tmp_path.glob("*.json"))) == 2 and len(list(tmp_path.glob("*.parquet"))) == 2
+
+
+def test_a_copy_keeps_exact_counts_beyond_the_listed_problems(tmp_path: Path) -> None:
+    rows = specialists(30)
+    for row in rows[:10]:
+        row["zip"] = "99999"  # a third of the rows: reported, not a refused file
+    check = CountingCheck()
+    first = table_cache.checked(csv_bytes(rows), lambda data: load_specialists(data, limit=5), tmp_path)
+    second = table_cache.checked(csv_bytes(rows), check, tmp_path)
+    assert check.calls == 0
+    assert len(second.problems) == 5 and second.error_count == first.error_count == 10
+    assert second.not_listed() == first.not_listed() != ""

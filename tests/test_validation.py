@@ -261,3 +261,252 @@ def test_python_m_finder_validate_runs_without_a_traceback(tmp_path: Path) -> No
         "0 rows read, 0 usable, 0 left out; 1 error, 0 warnings",
     ]
     assert done.stderr == ""
+
+
+# Hostile files: each must end in plain-words problems naming the place, never an exception, and no row
+# may be silently lost (rows_read - usable rows = rows named by an error).
+
+
+def _text(rows: list[dict[str, str]], columns: list[str] | None = None) -> str:
+    return csv_bytes(rows, columns=columns or list(ALL_COLUMNS)).decode()
+
+
+def _with_header(header: str, rows: int = 3, cell: str = "") -> bytes:
+    """Valid rows under a changed header line; `cell` is appended to every row for an extra column."""
+    lines = _text(specialists(rows)).split("\r\n")
+    return "\r\n".join([header, *(line + cell if line else line for line in lines[1:])]).encode()
+
+
+HEADER = ",".join(ALL_COLUMNS)
+HEADER_CASES = [
+    pytest.param(_with_header(HEADER + ",name", cell=",Ana"), "columns B (“name”) and Q (“name”)", id="same-name"),
+    pytest.param(
+        _with_header(HEADER.replace("name,", "Name ,", 1) + ",name", cell=",Ana"),
+        "columns B (“Name ”) and Q (“name”) are both the “name” column",
+        id="same-name-after-matching",
+    ),
+    pytest.param(
+        _with_header(HEADER + ",", cell=",call first"),
+        "column Q has no name in row 1 but holds data (first on row 2)",
+        id="blank-name-over-data",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "phrase"), HEADER_CASES)
+def test_column_names_that_clash_or_are_missing_refuse_the_file_in_plain_words(data: bytes, phrase: str) -> None:
+    report = load_specialists(data)
+
+    assert [(p.severity, p.row) for p in report.problems] == [("error", None)]
+    assert phrase in report.problems[0].message
+    assert report.specialists.empty
+    assert (report.rows_read, report.rows_left_out) == (3, 3)
+
+
+def test_empty_unnamed_columns_excel_leaves_behind_are_ignored_with_a_warning() -> None:
+    report = load_specialists(_with_header(HEADER + ",,", cell=",,"))
+
+    assert [str(p) for p in report.problems] == [
+        "WARNING: column Q has no name and no data; it is ignored",
+        "WARNING: column R has no name and no data; it is ignored",
+    ]
+    assert report.specialists["id"].tolist() == ["NF-1", "NF-2", "NF-3"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "phrase"),
+    [("Foo", "“Foo” is not a subspecialty we list"), ("", "no subspecialty is given")],
+    ids=["none-known", "none-given"],
+)
+def test_a_file_where_no_row_names_a_known_subspecialty_reports_each_row(cell: str, phrase: str) -> None:
+    rows = [{**row, "subspecialties": cell} for row in specialists(3)]
+
+    report = load_specialists(csv_bytes(rows))
+
+    assert [(p.row, p.column) for p in report.problems] == [
+        (2, "subspecialties"),
+        (3, "subspecialties"),
+        (4, "subspecialties"),
+    ]
+    assert all(phrase in p.message for p in report.problems)
+    assert report.specialists.empty
+
+
+def test_a_file_whose_every_row_has_the_wrong_shape_is_reported_row_by_row() -> None:
+    data = csv_bytes(specialists(3)).replace(b"\r\nNF-", b"\r\nNF-,extra")
+
+    report = load_specialists(data)
+
+    assert [p.row for p in report.errors] == [2, 3, 4]
+    assert (report.rows_read, len(report.specialists)) == (3, 0)
+
+
+def _unclosed_quote_file() -> bytes:
+    """Five specialists; row 3's clinic opens a quote that the clinic of row 5 closes."""
+    rows = specialists(5)
+    rows[3]["clinic"] = "Lakeside, North"  # written in quotes, so its quote mark closes the stray one
+    return csv_bytes(rows).replace(
+        b"NF-2,Ana Ruiz 2,MD,Epilepsy; Sleep medicine,Loop", b'NF-2,Ana Ruiz 2,MD,Epilepsy; Sleep medicine,"Loop'
+    )
+
+
+def test_an_unclosed_quote_names_both_lines_and_no_later_row_is_merged_or_misnumbered() -> None:
+    report = load_specialists(_unclosed_quote_file())
+
+    assert [(p.severity, p.row) for p in report.problems] == [("error", 3)]
+    assert (
+        "opens a cell in this row and the cell runs on to line 5, so lines 4 to 5 were read"
+        in report.problems[0].message
+    )
+    assert report.specialists["id"].tolist() == ["NF-1", "NF-3", "NF-4", "NF-5"]
+    assert report.specialists["row"].tolist() == [2, 4, 5, 6]
+    assert report.specialists["clinic"].tolist()[2] == "Lakeside, North"
+    assert (report.rows_read, report.rows_left_out) == (5, 1)
+
+
+def test_a_quote_never_closed_before_the_end_of_the_file_loses_no_row() -> None:
+    data = csv_bytes(specialists(4)).replace(b"Ana Ruiz 2", b'"Ana Ruiz 2')
+
+    report = load_specialists(data)
+
+    assert [p.row for p in report.problems] == [3]
+    assert "the cell runs on to line 5, so lines 4 to 5" in report.problems[0].message
+    assert report.specialists["id"].tolist() == ["NF-1", "NF-3", "NF-4"]
+
+
+def test_after_a_cell_with_a_real_line_break_rows_and_text_lines_are_both_named() -> None:
+    rows = specialists(4)
+    rows[0]["address"] = "233 S Wacker Dr\nSuite 4"  # a real two-line address: one row, two lines
+    data = csv_bytes(rows).replace(b"NF-3,Ana Ruiz 3", b'NF-3,"Ana Ruiz 3')
+
+    report = load_specialists(data)
+
+    assert [p.row for p in report.problems] == [4]
+    assert (
+        "opens a cell in this row (line 5 of the text file) and the cell runs on to line 6"
+        in report.problems[0].message
+    )
+    assert report.specialists["id"].tolist() == ["NF-1", "NF-2", "NF-4"]
+    assert report.specialists["address"].tolist()[0] == "233 S Wacker Dr\nSuite 4"
+
+
+def test_an_unclosed_quote_in_the_column_names_refuses_the_file() -> None:
+    data = b'id,"name,' + csv_bytes(specialists(2)).split(b",", 2)[2]
+
+    report = load_specialists(data)
+
+    assert [(p.severity, p.row) for p in report.problems] == [("error", None)]
+    assert "a quote mark in row 1 is not closed" in report.problems[0].message
+
+
+def test_a_cell_too_long_for_csv_is_a_row_problem_not_a_crash() -> None:
+    rows = specialists(3)
+    rows[1]["clinic"] = "x" * 200_000
+
+    report = load_specialists(csv_bytes(rows))
+
+    assert [p.row for p in report.errors] == [3]
+    assert "far too long" in report.errors[0].message
+    assert report.specialists["id"].tolist() == ["NF-1", "NF-3"]
+
+
+@pytest.mark.parametrize(
+    ("data", "phrase"),
+    [
+        pytest.param("\ufeffid,name\r\n".encode("utf-16"), "saved as Unicode text (UTF-16)", id="utf-16"),
+        pytest.param(csv_bytes(specialists(200)) + b"NF-x,\x00\r\n", "contains binary data", id="late-nul-byte"),
+        pytest.param(b"\r\n" + csv_bytes(specialists(2)), "row 1 is empty", id="blank-first-row"),
+    ],
+)
+def test_files_that_are_not_a_usable_csv_are_refused_in_plain_words(data: bytes, phrase: str) -> None:
+    report = load_specialists(data)
+
+    assert [(p.severity, p.row) for p in report.problems] == [("error", None)]
+    assert phrase in report.problems[0].message
+
+
+def test_a_file_separated_by_semicolons_is_refused_with_a_hint() -> None:
+    report = load_specialists(csv_bytes(specialists(3)).replace(b",", b";"))
+
+    assert [(p.severity, p.row) for p in report.problems] == [("error", None)]
+    assert "separated by semicolons, not commas" in report.problems[0].message
+
+
+def test_a_file_whose_rows_mostly_have_the_wrong_shape_is_refused_not_listed_row_by_row() -> None:
+    data = csv_bytes(specialists(30)).replace(b"\r\nNF-", b"\r\nx,NF-")
+
+    report = load_specialists(data, limit=5)
+
+    assert [(p.severity, p.row) for p in report.problems] == [("error", None), *[("error", row) for row in range(2, 6)]]
+    assert "30 of 30 rows do not have the 16 cells that row 1 names" in report.problems[0].message
+    assert report.specialists.empty
+    assert (report.rows_read, report.error_count) == (30, 31)
+
+
+def test_a_column_failing_in_nearly_every_row_refuses_the_file_early() -> None:
+    rows = [{**row, "zip": "ABCDE"} for row in specialists(30)]
+
+    report = load_specialists(csv_bytes(rows))
+
+    assert "the “zip” column has errors in 30 of 30 rows, so this file was not used" in report.problems[0].message
+    assert {p.column for p in report.problems[1:]} == {"zip"}  # checks stop there: no subspecialty messages etc.
+    assert report.specialists.empty
+    assert report.rows_left_out == 30
+
+
+def test_a_new_list_without_any_map_positions_is_not_refused() -> None:
+    rows = [{**row, "latitude": "", "longitude": ""} for row in specialists(30)]
+
+    report = load_specialists(csv_bytes(rows))
+
+    assert report.error_count == 30
+    assert all(p.row is not None for p in report.problems)
+    assert "Fill missing map positions" in report.problems[0].message
+
+
+def test_only_the_first_problems_are_kept_but_every_one_is_counted() -> None:
+    rows = specialists(40)
+    for row in rows[:12]:
+        row.update({"phone": "555", "website": "ftp://x"})
+
+    report = load_specialists(csv_bytes(rows), limit=5)
+
+    assert [(p.row, p.column) for p in report.problems] == [
+        (2, "phone"), (2, "website"), (3, "phone"), (3, "website"), (4, "phone")
+    ]  # fmt: skip
+    assert (report.error_count, report.warning_count, report.rows_left_out) == (12, 12, 12)
+    assert report.not_listed() == (
+        "…and 19 more problems of the same kinds, not listed here (10 warnings in “website”; 9 errors in "
+        "“phone”). Fix the ones listed, then check the file again."
+    )
+    assert report.problems_frame()["message"].tolist()[-1] == report.not_listed()
+
+
+def test_messages_shown_to_staff_name_no_command_line() -> None:
+    rows = specialists(3)
+    rows[0].update({"latitude": "", "longitude": ""})
+    rows[1]["zip"] = "99999"
+    rows[2]["name"] = ""
+    files = [csv_bytes(rows), *(param.values[0] for param in HEADER_CASES), b"", b"PK\x03\x04"]
+
+    messages = [p.message for data in files for p in load_specialists(data).problems]
+
+    assert len(messages) >= 6
+    assert [m for m in messages if "python" in m or "finder " in m] == []
+
+
+def test_validate_command_lists_the_first_problems_and_counts_all(tmp_path: Path) -> None:
+    path = tmp_path / "specialists.csv"
+    rows = specialists(1500)
+    for row in rows[:1200]:
+        row["phone"] = "555"
+    path.write_bytes(csv_bytes(rows))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "finder", "validate", str(path)], cwd=REPO, capture_output=True, text=True, check=False
+    )
+
+    lines = done.stdout.splitlines()
+    assert (done.returncode, done.stderr, len(lines)) == (1, "", 1002)
+    assert lines[-2].startswith("…and 200 more problems of the same kinds, not listed here (200 errors in “phone”)")
+    assert lines[-1] == "1,500 rows read, 300 usable, 1,200 left out; 1,200 errors, 0 warnings"
