@@ -118,7 +118,7 @@ FILE_CASES = [
         "error",
         3,
         None,
-        "this row has 17 cells but the first row names 16 columns",
+        f"this row has {len(ALL_COLUMNS) + 1} cells but the first row names {len(ALL_COLUMNS)} columns",
         id="too-many-cells",
     ),
 ]
