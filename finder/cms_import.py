@@ -61,15 +61,13 @@ def classify(batch: pa.RecordBatch, columns: dict[str, str]) -> dict[str, pa.Arr
     return {NO_NEUROLOGY_SPECIALTY: pc.invert(neurology), "kept": neurology}
 
 
-def _candidates(batch: pa.RecordBatch, columns: dict[str, str]) -> pd.DataFrame:
-    text = {key: registry_files.text(batch.column(name)) for key, name in columns.items()}
-    empty = pd.Series("", index=range(batch.num_rows), dtype=object)
-    table = pd.DataFrame({field: text.get(field, empty) for field in (*common.CANDIDATE_FIELDS, "adrs_id")})
-    table["country"] = ""
+def _candidates(text: dict[str, pd.Series]) -> pd.DataFrame:
+    table = common.candidates_table(text, extra=("adrs_id",))
     table["telehealth"] = table["telehealth"].str.strip().str.upper().map({"Y": "yes"}).fillna("")
+    secondary = text.get("secondary", table["telehealth"].map(lambda _: ""))
     table["subspecialties"] = [
-        subspecialties_from_cms(cms_specialty_names(primary, secondary))
-        for primary, secondary in zip(text["primary"], text.get("secondary", empty), strict=True)
+        subspecialties_from_cms(cms_specialty_names(primary, others))
+        for primary, others in zip(text["primary"], secondary, strict=True)
     ]
     return table
 
@@ -114,8 +112,8 @@ def import_cms(
         for batch in registry_files.batches(
             source_stream, header, list(columns.values()), damaged, on_progress, source.size
         ):
-            stream.add(batch, batch.column(columns["npi"]), classify(batch, columns), lambda b: _candidates(b, columns))
-    candidates, folded = one_row_per_address(common.concat_candidates(stream.kept, extra=("adrs_id",)))
+            stream.add(batch, batch.column(columns["npi"]), classify(batch, columns))
+    candidates, folded = one_row_per_address(_candidates(stream.kept_text(columns)))
     if folded:
         stream.left_out[SAME_ADDRESS] += folded
     day, note = (source_date, "as given with --source-date") if source_date else (source.modified, common.MODIFIED)

@@ -120,13 +120,10 @@ def classify(batch: pa.RecordBatch, columns: dict[str, str]) -> dict[str, pa.Arr
     }
 
 
-def _candidates(batch: pa.RecordBatch, columns: dict[str, str]) -> pd.DataFrame:
-    """The kept rows of one block as text, with their subspecialties worked out from the taxonomy slots."""
-    text = {key: registry_files.text(batch.column(name)) for key, name in columns.items()}
-    empty = pd.Series("", index=range(batch.num_rows), dtype=object)
-    table = pd.DataFrame({field: text.get(field, empty) for field in common.CANDIDATE_FIELDS if field != "id"})
-    table.insert(0, "id", table["npi"])
-    table["telehealth"] = ""
+def _candidates(text: dict[str, pd.Series]) -> pd.DataFrame:
+    """The kept rows as text, with their subspecialties worked out from the taxonomy slots."""
+    table = common.candidates_table(text)
+    table["id"] = table["npi"]
     codes = pd.DataFrame({key: value for key, value in text.items() if key.startswith("taxonomy_")})
     table["subspecialties"] = [subspecialties_from_nucc(row) for row in codes.itertuples(index=False)]
     return table
@@ -154,8 +151,8 @@ def import_nppes(
         for batch in registry_files.batches(
             source_stream, header, list(columns.values()), damaged, on_progress, source.size
         ):
-            stream.add(batch, batch.column(columns["npi"]), classify(batch, columns), lambda b: _candidates(b, columns))
-    candidates = common.concat_candidates(stream.kept)
+            stream.add(batch, batch.column(columns["npi"]), classify(batch, columns))
+    candidates = _candidates(stream.kept_text(columns))
     repeated = candidates["npi"].duplicated(keep="last")
     if repeated.any():
         stream.left_out[common.REPEATED] += int(repeated.sum())

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finder import provider_text, vocabulary
+from finder import provider_text, registry_files, vocabulary
 from finder.columns import ALL_COLUMNS
 from finder.provenance import month_label
 from finder.registry_files import DamagedRows
@@ -193,14 +193,6 @@ def record_left_out(summary: ImportSummary, left_out: pd.DataFrame) -> None:
     summary.to_look_at += [f"NPI {r.npi} {r.name}: {r.detail}" for r in look.itertuples()]
 
 
-def concat_candidates(parts: Iterable[pd.DataFrame], extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The kept rows of every block as one table (with every field even when nobody was kept)."""
-    parts = [part for part in parts if not part.empty]
-    if parts:
-        return pd.concat(parts, ignore_index=True)
-    return pd.DataFrame({name: pd.Series(dtype=object) for name in (*CANDIDATE_FIELDS, *extra, "subspecialties")})
-
-
 def watch_set(npis: Iterable[str]) -> pa.Array:
     """NPIs to follow through the file (those of the list being refreshed), as the reader's bytes."""
     return pa.array(sorted({npi.encode() for npi in npis}), pa.binary())
@@ -226,18 +218,32 @@ class Stream:
     watch: pa.Array
     rows_read: int = 0
     left_out: Counter[str] = field(default_factory=Counter)
-    kept: list[pd.DataFrame] = field(default_factory=list)
+    kept: list[pa.RecordBatch] = field(default_factory=list)
     left_out_npis: dict[str, str] = field(default_factory=dict)
 
-    def add(self, batch: pa.RecordBatch, npis: pa.Array, masks: dict[str, pa.Array], text: Callable) -> None:
-        """Count one block's rows by reason and keep its rows with masks["kept"] (made into text by `text`)."""
+    def add(self, batch: pa.RecordBatch, npis: pa.Array, masks: dict[str, pa.Array]) -> None:
+        """Count one block's rows by reason and keep its rows with masks["kept"] (still as bytes)."""
         self.rows_read += batch.num_rows
         for reason, mask in masks.items():
             if reason != "kept" and (count := pc.sum(mask).as_py()):
                 self.left_out[reason] += count
         note_watched(npis, masks, self.watch, self.left_out_npis)
         if pc.any(masks["kept"]).as_py():
-            self.kept.append(text(batch.filter(masks["kept"])))
+            self.kept.append(batch.filter(masks["kept"]))
+
+    def kept_text(self, columns: dict[str, str]) -> dict[str, pd.Series]:
+        """The kept rows' cells as text, field by field, decoded once for the whole file."""
+        if not self.kept:
+            return {key: pd.Series(dtype=object) for key in columns}
+        table = pa.Table.from_batches(self.kept)
+        return {key: registry_files.text(table.column(name)) for key, name in columns.items()}
+
+
+def candidates_table(text: dict[str, pd.Series], extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table with every candidate field (blank where the file has no such column)."""
+    rows = len(next(iter(text.values())))
+    blank = pd.Series([""] * rows, dtype=object)
+    return pd.DataFrame({name: text.get(name, blank) for name in (*CANDIDATE_FIELDS, *extra)})
 
 
 @dataclass
