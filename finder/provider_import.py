@@ -79,7 +79,8 @@ class ImportSummary:
             f"in {_duration(self.seconds)}.",
             f"Kept {self.kept:,} {'neurologist' if self.kept == 1 else 'neurologists'}."
             if self.people == self.kept
-            else f"Kept {self.kept:,} rows: {self.people:,} neurologists, some at more than one practice address.",
+            else f"Kept {self.kept:,} rows: {self.people:,} {'neurologist' if self.people == 1 else 'neurologists'}, "
+            "some at more than one practice address.",
         ]
         if self.left_out:
             lines.append(f"Left out {sum(self.left_out.values()):,} rows:")

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from finder import vocabulary
+from finder import npi, vocabulary
 from finder.columns import ALL_COLUMNS, REQUIRED_COLUMNS
 from finder.distance import miles_between
+from finder.provenance import parse_date
 from finder.zip_index import STATE_NAMES, state_code, zip_table
 
 Severity = Literal["error", "warning"]
@@ -183,6 +184,7 @@ def validate(raw: pd.DataFrame) -> ValidationReport:
     _check_duplicate_ids(table, check)
     _normalize_subspecialties(table, check)
     _normalize_optional(table, check)
+    _normalize_registry_columns(table, check)
 
     problems += sorted(
         check.problems, key=lambda p: (p.row or 0, ALL_COLUMNS.index(p.column) if p.column in ALL_COLUMNS else 99)
@@ -370,6 +372,32 @@ def _normalize_optional(table: pd.DataFrame, check: _Collector) -> None:
     )
     table["languages"] = languages.map("; ".join)
     table["languages_key"] = ";" + languages.map(";".join).str.lower() + ";"
+
+
+GENDER_WORDS = {"female": "female", "f": "female", "male": "male", "m": "male"}
+
+
+def _normalize_registry_columns(table: pd.DataFrame, check: _Collector) -> None:
+    """npi (check digit), gender and source_date: a bad cell is reported and shown as unknown, the row stays."""
+    npis = table["npi"].str.replace(r"\.0$", "", regex=True)  # a spreadsheet that stored it as a number
+    valid = npi.valid_mask(npis)
+    check.add(
+        "warning", npis.ne("") & ~valid, "npi",
+        _quoted(npis) + " is not a valid NPI (10 digits ending in the right check digit), so no NPI Registry "
+        "link is shown; check it on npiregistry.cms.hhs.gov",
+    )  # fmt: skip
+    table["npi"] = npis.where(valid, "")
+    given = table["gender"]
+    table["gender"] = given.str.lower().map(GENDER_WORDS).fillna("")
+    check.add(
+        "warning", given.ne("") & table["gender"].eq(""), "gender",
+        _quoted(given) + " is not female or male, so it is shown as unknown",
+    )  # fmt: skip
+    dates = table["source_date"]
+    check.add(
+        "warning", dates.ne("") & dates.map(parse_date).isna(), "source_date",
+        _quoted(dates) + " is not a date written as YYYY-MM-DD, e.g. 2026-11-09",
+    )  # fmt: skip
 
 
 def _finish(table: pd.DataFrame) -> pd.DataFrame:

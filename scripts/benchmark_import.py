@@ -44,7 +44,7 @@ from finder.zip_index import zip_table  # noqa: E402
 HEADER = next(csv.reader((ROOT / "tests" / "data" / "nppes-header.csv").open(encoding="utf-8")))
 FILE_NAME = "npidata_pfile_20050523-20261109.csv"
 #: Distinct row bodies; the file repeats them with a fresh NPI each.
-TEMPLATES = 5_000
+TEMPLATES = 20_000
 LAST_NAMES = ("SMITH", "MCCOY", "O'BRIEN", "VAN HOUTEN-SAUTER", "NGUYEN", "GARCIA", "MACDONALD", "DE LA CRUZ", "PATEL")
 FIRST_NAMES = ("MARIA", "JOHN", "ANNE-MARIE", "WEI", "FATIMA", "JOSE", "EMILY", "KWAME", "PRIYA", "DAVID")
 OTHER_CODES = ("207R00000X", "207Q00000X", "363L00000X", "163W00000X", "122300000X", "2084P0800X", "207RS0012X")

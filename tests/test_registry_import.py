@@ -231,7 +231,7 @@ def test_cms_gives_one_row_per_practice_address_with_the_npi_shared(tmp_path: Pa
         "the same clinician at the same practice address again (another group or enrollment; merged)": 1,
     }
     assert (result.summary.kept, result.summary.people) == (3, 2)
-    assert "2 neurologists, some at more than one practice address" in "\n".join(result.summary.lines())
+    assert "Kept 3 rows: 2 neurologists, some at more than one practice address." in result.summary.lines()
 
 
 def test_cms_files_before_2023_use_short_column_names(tmp_path: Path) -> None:
