@@ -179,6 +179,8 @@ def batches(
             if on_progress:
                 on_progress(counting.done, total)
             yield batch
+        if on_progress:
+            on_progress(total, total)  # the header line was read before counting began
     except (pa.ArrowInvalid, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise RegistryFileError(
             f"The file could not be read past row {rows + 1:,} ({str(error)[:200]}). "

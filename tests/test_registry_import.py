@@ -250,3 +250,10 @@ def test_cms_files_before_2023_use_short_column_names(tmp_path: Path) -> None:
 def test_taxonomy_cells_beyond_the_first_slot_are_read(tmp_path: Path) -> None:
     slots = {**person(1, codes=["207R00000X"]), **taxonomies(*["207R00000X"] * 7, "2084E0001X")}
     assert import_nppes(write_nppes(tmp_path, [slots])).rows["subspecialties"].tolist() == ["Epilepsy"]
+
+
+def test_progress_is_reported_up_to_the_whole_file(national: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    import_nppes(national, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (national.stat().st_size, national.stat().st_size)
+    assert all(done <= total for done, total in seen)
