@@ -21,7 +21,6 @@ import pyarrow.compute as pc
 
 from finder import provider_text, registry_files, vocabulary
 from finder.columns import ALL_COLUMNS
-from finder.provenance import month_label
 from finder.registry_files import DamagedRows
 from finder.zip_index import STATE_NAMES, zip_table
 
@@ -75,15 +74,15 @@ class ImportSummary:
         """The summary, one line (or indented list item) each."""
         day = f"{self.source_date.day} {self.source_date:%B %Y}"
         lines = [
-            f"Read {self.rows_read:,} rows of {self.file_name} ({self.source}, file of {day}: {self.date_note}) "
-            f"in {_duration(self.seconds)}.",
-            f"Kept {self.kept:,} {'neurologist' if self.kept == 1 else 'neurologists'}."
+            f"Read {_count(self.rows_read, 'row')} of {self.file_name} ({self.source}, file of {day}: "
+            f"{self.date_note}) in {_duration(self.seconds)}.",
+            f"Kept {_count(self.kept, 'neurologist')}."
             if self.people == self.kept
-            else f"Kept {self.kept:,} rows: {self.people:,} {'neurologist' if self.people == 1 else 'neurologists'}, "
+            else f"Kept {_count(self.kept, 'row')}: {_count(self.people, 'neurologist')}, "
             "some at more than one practice address.",
         ]
         if self.left_out:
-            lines.append(f"Left out {sum(self.left_out.values()):,} rows:")
+            lines.append(f"Left out {_count(sum(self.left_out.values()), 'row')}:")
             width = len(f"{max(self.left_out.values()):,}")
             lines += [f"  {count:>{width},} {reason}" for reason, count in self.left_out.most_common()]
         if self.by_state:
@@ -104,15 +103,14 @@ class ImportSummary:
         return lines + self.notes
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.1f} seconds"
     return f"{int(seconds // 60)} min {int(seconds % 60)} s"
-
-
-def file_label(source: str, day: dt.date) -> str:
-    """'NPI Registry, file of November 2026'."""
-    return f"{source}, file of {month_label(day)}"
 
 
 def build_rows(

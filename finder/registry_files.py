@@ -161,18 +161,23 @@ def batches(
 ) -> Iterator[pa.RecordBatch]:
     """The file's rows, block by block, with only `columns`, every cell as bytes ('' when empty)."""
     counting = _CountingReader(stream)
-    reader = pa_csv.open_csv(
-        counting,
-        read_options=pa_csv.ReadOptions(column_names=list(header), block_size=BLOCK_BYTES, use_threads=False),
-        parse_options=pa_csv.ParseOptions(invalid_row_handler=damaged.handler),
-        convert_options=pa_csv.ConvertOptions(
-            include_columns=list(columns),
-            column_types=dict.fromkeys(columns, pa.binary()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
     rows = 0
+    try:
+        reader = pa_csv.open_csv(
+            counting,
+            read_options=pa_csv.ReadOptions(column_names=list(header), block_size=BLOCK_BYTES, use_threads=False),
+            parse_options=pa_csv.ParseOptions(invalid_row_handler=damaged.handler),
+            convert_options=pa_csv.ConvertOptions(
+                include_columns=list(columns),
+                column_types=dict.fromkeys(columns, pa.binary()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if str(error).startswith("Empty CSV file"):  # column names and no rows: a week with no changes
+            return
+        raise _unreadable(rows, error) from error
     try:
         for batch in reader:
             rows += batch.num_rows
@@ -182,10 +187,14 @@ def batches(
         if on_progress:
             on_progress(total, total)  # the header line was read before counting began
     except (pa.ArrowInvalid, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        raise RegistryFileError(
-            f"The file could not be read past row {rows + 1:,} ({str(error)[:200]}). "
-            "It may be cut short or damaged: download it again."
-        ) from error
+        raise _unreadable(rows, error) from error
+
+
+def _unreadable(rows: int, error: Exception) -> RegistryFileError:
+    return RegistryFileError(
+        f"The file could not be read past row {rows + 1:,} ({str(error)[:200]}). "
+        "It may be cut short or damaged: download it again."
+    )
 
 
 def text(column: pa.Array | pa.ChunkedArray) -> pd.Series:

@@ -91,4 +91,9 @@ def refresh(
         merged = merge(imported, table)
         output = merged.table
         lines += [f"About {merge_with.name}: {note}" for note in notes] + merged.lines(merge_with.name)
+    if output.empty:  # writing it would leave patients with no list at all
+        raise RegistryFileError(
+            "\n".join([*lines, "No neurologist was kept, so nothing was written. Check that this is the right file "
+                        "and, if you gave --states, the states."])
+        )  # fmt: skip
     return Refresh(to_csv_bytes(output), lines, imported.summary.needs_a_look)

@@ -115,6 +115,18 @@ def test_commands_that_cannot_run_say_why_and_write_nothing(
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.parametrize("states", ["NY", None])
+def test_an_import_that_keeps_nobody_writes_nothing(
+    monthly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], states: str | None
+) -> None:
+    source = monthly if states else write_nppes(tmp_path, [organization(1), person(2, codes=["2084P0800X"])], "x.csv")
+    out = tmp_path / "specialists.csv"
+    out.write_text("the list patients see now")
+    assert main(["import-nppes", str(source), "-o", str(out), *(["--states", states] if states else [])]) == 2
+    assert "No neurologist was kept, so nothing was written" in capsys.readouterr().err
+    assert out.read_text() == "the list patients see now"
+
+
 @pytest.mark.parametrize("option", [["--states", "IL,XX"], ["--states", ","], ["--source-date", "November"]])
 def test_bad_options_are_refused_before_reading(
     monthly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str]
