@@ -8,8 +8,7 @@ symptom box for those who do not know which specialist they need.
 
 import streamlit as st
 
-from finder import ui
-from finder.app_data import SAMPLE_DATA_NOTICE
+from finder import app_data, ui
 
 ui.page_setup("Home")
 st.title("🧠 NeuroFinder")
@@ -45,4 +44,4 @@ with learn, st.container(border=True):
     st.markdown("**Learn about conditions**  \nPlain-language pages on myoclonus, epilepsy, Parkinson's and more.")
     st.page_link(ui.CONDITIONS_PAGE, label="Learn about conditions", icon="📖")
 
-st.caption(SAMPLE_DATA_NOTICE)
+st.caption(app_data.specialist_list().notice)  # where the list comes from, or that it is sample data

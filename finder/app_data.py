@@ -24,7 +24,9 @@ from finder.csv_io import load_specialists
 from finder.geocoding import Geocode, Place, nominatim
 from finder.live_source import GoodList, LiveKeeper, LiveSource
 from finder.location import Location, resolve_location
-from finder.search import languages_offered
+from finder.provenance import describe_sources
+from finder.safety import escape_markdown
+from finder.search import languages_offered, offers_gender
 from finder.settings import Settings, load_settings
 from finder.validation import ValidationReport
 
@@ -39,13 +41,25 @@ class SpecialistList:
 
     report: ValidationReport
     languages: list[str]
-    notice: str  # for patients, under the search form
+    notice: str  # for patients, under the search form (Markdown, anything from the file escaped)
     source: str  # for staff: where this list came from
     staff_warning: str = ""  # for staff: why the live list is not the one being served
+    provenance: str = ""  # where the specialists come from and how fresh, e.g. "NPI Registry, file of November 2026"
+    offers_gender: bool = False  # whether the list says doctors' genders (the gender filter is shown)
 
 
 def _specialist_list(report: ValidationReport, notice: str, source: str) -> SpecialistList:
-    return SpecialistList(report, languages_offered(report.specialists), notice, source)
+    provenance = describe_sources(report.specialists)
+    if provenance:  # an imported list says where it comes from instead of any other notice
+        notice = f"{len(report.specialists)} specialists. Source: {escape_markdown(provenance)}."
+    return SpecialistList(
+        report,
+        languages_offered(report.specialists),
+        notice,
+        source,
+        provenance=provenance,
+        offers_gender=offers_gender(report.specialists),
+    )
 
 
 @st.cache_resource(show_spinner="Loading the specialists list…", max_entries=2)
@@ -55,7 +69,7 @@ def _load_bundled(path: str, modified: float) -> SpecialistList:
         report = table_cache.checked(Path(path).read_bytes(), load_specialists)
     except OSError:
         report = load_specialists(Path(path))  # says in plain words why the file cannot be read
-    notice = f"{len(report.specialists)} specialists. {SAMPLE_DATA_NOTICE}"
+    notice = f"{len(report.specialists)} specialists. {SAMPLE_DATA_NOTICE}"  # unless its rows name a source
     return _specialist_list(report, notice, "the list bundled with the app (data/specialists.csv)")
 
 

@@ -10,6 +10,7 @@ its job (no such file, output not writable, a file geocode cannot fill without l
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sqlite3
@@ -23,6 +24,8 @@ from tqdm import tqdm
 from finder.batch_geocode import DEFAULT_CACHE_DIR, FileNotUsable, GeocodeResult, geocode_csv
 from finder.csv_io import load_specialists, read_capped
 from finder.geocoding import DEFAULT_USER_AGENT, nominatim
+from finder.registry_files import RegistryFileError
+from finder.registry_refresh import parse_day, parse_states, refresh
 
 USER_AGENT_ENV = "NEUROFINDER_USER_AGENT"
 #: Set to 1 to see the full error behind "something went wrong" (for a bug report).
@@ -110,7 +113,92 @@ def _parser() -> argparse.ArgumentParser:
         help=f"where looked-up addresses are remembered so a re-run asks nothing twice (default: {DEFAULT_CACHE_DIR})",
     )
     fill.set_defaults(run=_geocode)
+    _add_import(
+        commands,
+        "import-nppes",
+        "nppes",
+        summary="make the list from the NPI Registry's national file (NPPES)",
+        description="Read NPPES's npidata_pfile_*.csv (the monthly full file or a weekly update), or the .zip it "
+        "is downloaded as, and write every active individual neurologist as a specialists list, placed at the "
+        "centre of their practice ZIP code. Prints what was kept and what was left out, and why.",
+    )
+    _add_import(
+        commands,
+        "import-cms",
+        "cms",
+        summary="make the list from CMS's Doctors and Clinicians national file",
+        description="Read CMS's DAC_NationalDownloadableFile.csv (or a .zip holding it) and write every "
+        "neurologist, one row per practice address, with telehealth and the practice's name.",
+    )
     return parser
+
+
+def _add_import(commands: argparse._SubParsersAction, name: str, kind: str, summary: str, description: str) -> None:
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog="Exit codes: 0 done, 1 done but some neurologists were left out because of a problem in their "
+        "registry entry (they are listed), 2 nothing was written (the file cannot be used, or the output "
+        "cannot be written). A monthly refresh is one command: add --merge data/specialists.csv.",
+    )
+    command.add_argument("file", type=Path, metavar="FILE", help="the downloaded .csv or .zip file")
+    command.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT.csv", help="where to write the specialists list"
+    )
+    command.add_argument(
+        "--states",
+        type=_states,
+        default=frozenset(),
+        metavar="IL,WI",
+        help="keep only practices in these states (two-letter codes, separated by commas)",
+    )
+    command.add_argument(
+        "--merge",
+        type=Path,
+        metavar="EXISTING.csv",
+        help="the list patients see now: rows are matched by NPI and what staff entered (accepting new patients, "
+        "languages, websites, extra subspecialties) is kept; specialists who disappeared are listed",
+    )
+    command.add_argument(
+        "--source-date",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the file's release date, when its name does not say (patients see 'file of November 2026')",
+    )
+    command.set_defaults(run=_import, kind=kind)
+
+
+def _states(text: str) -> frozenset[str]:
+    try:
+        return parse_states(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        with tqdm(desc="Reading", unit="B", unit_scale=True, disable=None) as bar:
+
+            def on_progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            done = refresh(args.kind, args.file, args.states, args.merge, args.source_date, on_progress)
+    except RegistryFileError as error:
+        raise _CannotRun(f"{error} No file was written.") from error
+    _write(args.output, done.csv_bytes)
+    for line in done.lines:
+        print(line)
+    print(f"Wrote {args.output}. Check it with: python -m finder validate {args.output}")
+    return EXIT_PROBLEMS if done.needs_a_look else EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -22,6 +22,10 @@ OPTIONAL_COLUMNS: dict[str, str] = {
     "telehealth": "yes, no, or blank if unknown: does the specialist offer video visits?",
     "languages": "Languages spoken besides English or including it, separated by ';', e.g. English; Spanish.",
     "website": "Full web address starting with https:// (or http://). Other kinds of links are not shown.",
+    "npi": "The specialist's 10-digit National Provider Identifier. Cards link to its public NPI Registry page.",
+    "gender": "female, male, or blank if unknown; patients can filter on it.",
+    "source": "Where the row comes from, e.g. NPI Registry (filled by the import commands; blank for your own rows).",
+    "source_date": "The date of the public file the row was imported from, e.g. 2026-11-09.",
 }
 
 ALL_COLUMNS: tuple[str, ...] = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)

@@ -23,7 +23,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from finder import vocabulary
+from finder import npi, vocabulary
 from finder.distance import METRES_PER_MILE
 from finder.safety import escape_map_html, json_for_script
 
@@ -62,6 +62,7 @@ def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict
     lon = specialists["longitude"].to_numpy(dtype=float)
     credential_codes, credentials = pd.factorize(specialists["credentials"].fillna("").astype(str))
     phones = specialists["phone_digits"].astype(str)
+    registered = specialists["npi"].astype(str)
     return {
         "centre": [round(centre[0], 6), round(centre[1], 6)],
         "steps": steps,
@@ -73,6 +74,8 @@ def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict
         "labels": [vocabulary.LABELS[slug] for slug in vocabulary.SLUGS],  # bit i of a mask is label i
         "mask": specialists["subspecialty_mask"].astype(int).tolist(),
         "phone": pd.to_numeric(phones.where(phones.str.fullmatch(r"\d{10}"), "0")).astype("int64").tolist(),
+        "npi": pd.to_numeric(registered.where(npi.valid_mask(registered), "0")).astype("int64").tolist(),
+        "registry": npi.REGISTRY_PAGE,
         "tenths_of_miles": np.rint(specialists["distance_miles"].to_numpy(dtype=float) * 10).astype(int).tolist()
         if "distance_miles" in specialists
         else [],
@@ -152,6 +155,15 @@ class SpecialistMarkers(MarkerCluster):
                     "Directions to " + name + " (opens in a new tab)",
                     true
                 ));
+                var registered = String(table.npi[i]);
+                if (/^[0-9]{10}$/.test(registered)) {
+                    actions.appendChild(link(
+                        "NPI Registry",
+                        table.registry + registered,
+                        "Public NPI Registry page of " + name + " (opens in a new tab)",
+                        true
+                    ));
+                }
                 card.appendChild(actions);
                 return card;
             }

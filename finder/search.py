@@ -36,6 +36,7 @@ class SearchCriteria:
     telehealth: bool = False
     language: str = ""
     name_contains: str = ""
+    gender: str = ""  # "female" or "male"; empty for any
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def filter_mask(specialists: pd.DataFrame, criteria: SearchCriteria) -> np.ndarr
         keep &= specialists["languages_key"].str.contains(f";{language};", regex=False).to_numpy(dtype=bool)
     if name := criteria.name_contains.strip():
         keep &= specialists["name"].str.contains(name, case=False, regex=False).to_numpy(dtype=bool)
+    if criteria.gender:
+        keep &= specialists["gender"].eq(criteria.gender).to_numpy(dtype=bool)
     return keep
 
 
@@ -111,3 +114,8 @@ def _rows(specialists: pd.DataFrame, positions: np.ndarray, distances: np.ndarra
 def languages_offered(specialists: pd.DataFrame) -> list[str]:
     """Every language at least one specialist lists, for the language filter."""
     return sorted(set(specialists["languages"].str.split("; ").explode().dropna()) - {""})
+
+
+def offers_gender(specialists: pd.DataFrame) -> bool:
+    """Whether the list says any specialist's gender, so the gender filter is worth showing."""
+    return bool(specialists["gender"].ne("").any())

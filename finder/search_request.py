@@ -18,6 +18,8 @@ from finder.safety import escape_markdown
 from finder.search import DEFAULT_RADIUS_MILES, RADIUS_CHOICES_MILES
 
 MAX_TEXT_LENGTH = 200
+#: The doctor's-gender filter's choices, as they appear in the URL and in the gender column.
+GENDERS: dict[str, str] = {"female": "Female", "male": "Male"}
 #: How much of a value from a link is repeated back on the page; the rest is cut off with "…".
 MAX_ECHO_LENGTH = 60
 #: A radius as the form writes it: a few ASCII digits ("²" and "①" are digits to str.isdigit, not to int).
@@ -34,6 +36,7 @@ class SearchRequest:
     telehealth: bool = False
     language: str = ""
     name: str = ""
+    gender: str = ""
 
     def to_query_params(self) -> dict[str, str]:
         """The URL parameters for this search; defaults are left out to keep links short."""
@@ -46,6 +49,7 @@ class SearchRequest:
             "telehealth": "1" if self.telehealth else "",
             "language": self.language,
             "name": self.name,
+            "gender": self.gender,
         }
         return {key: value for key, value in params.items() if value}
 
@@ -93,6 +97,11 @@ def from_query_params(params: Mapping[str, str], library: ConditionLibrary) -> t
     if unknown := [part for part in wanted if part not in vocabulary.LABELS]:
         notes.append(_note("The link named subspecialties we do not list, which were left out: {}", ", ".join(unknown)))
     request = replace(request, subspecialties=tuple(dict.fromkeys(slugs)))
+    if gender := params.get("gender", ""):
+        if gender in GENDERS:
+            request = replace(request, gender=gender)
+        else:
+            notes.append(_note("The link asked for a doctor's gender of “{}”; we searched for any.", gender))
     if condition := params.get("condition", ""):
         if library.get(condition):
             request = replace(request, condition=condition)

@@ -109,6 +109,8 @@ def current_list_status(current: SpecialistList) -> None:
     """What patients see now, and anything wrong with it."""
     st.subheader("The list patients see now")
     st.markdown(f"{len(current.report.specialists)} specialists, from {current.source}.")
+    if current.provenance:
+        st.markdown(f"Where the specialists come from: {escape_markdown(current.provenance)}.")
     if current.staff_warning:
         st.error(escape_markdown(current.staff_warning), icon="⚠️")
     if current.report.problems:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from finder import vocabulary
+from finder import npi, vocabulary
 from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
 from finder.csv_write import spreadsheet_csv_bytes
 from finder.location import Location
@@ -81,6 +81,8 @@ def specialist_card(specialist: pd.Series) -> None:
         ]
         if website := safe_url(specialist["website"]):
             links.append("🌐 " + markdown_link("Website", website))
+        if npi.is_valid(specialist["npi"]):  # the public listing, so a patient can check who this is
+            links.append("🪪 " + markdown_link("NPI Registry", npi.registry_url(specialist["npi"])))
         st.markdown(" · ".join(links))
         st.caption(" · ".join(_facts(specialist)))
 

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from finder import vocabulary
+from finder import npi, vocabulary
 from finder.columns import ALL_COLUMNS, REQUIRED_COLUMNS
 from finder.distance import miles_between
+from finder.provenance import parse_date
 from finder.zip_index import STATE_NAMES, state_code, zip_table
 
 Severity = Literal["error", "warning"]
@@ -505,6 +506,32 @@ def _normalize_optional(table: pd.DataFrame, check: _Collector) -> None:
     table["languages_key"] = ";" + languages.str.replace("; ", ";", regex=False).str.lower() + ";"
 
 
+GENDER_WORDS = {"female": "female", "f": "female", "male": "male", "m": "male"}
+
+
+def _normalize_registry_columns(table: pd.DataFrame, check: _Collector) -> None:
+    """npi (check digit), gender and source_date: a bad cell is reported and shown as unknown, the row stays."""
+    npis = table["npi"].str.replace(r"\.0$", "", regex=True)  # a spreadsheet that stored it as a number
+    valid = npi.valid_mask(npis)
+    check.add(
+        "warning", npis.ne("") & ~valid, "npi",
+        lambda rows: _quoted(npis.loc[rows]) + " is not a valid NPI (10 digits ending in the right check digit), "
+        "so no NPI Registry link is shown; check it on npiregistry.cms.hhs.gov",
+    )  # fmt: skip
+    table["npi"] = npis.where(valid, "")
+    given = table["gender"]
+    table["gender"] = given.str.lower().map(GENDER_WORDS).fillna("")
+    check.add(
+        "warning", given.ne("") & table["gender"].eq(""), "gender",
+        lambda rows: _quoted(given.loc[rows]) + " is not female or male, so it is shown as unknown",
+    )  # fmt: skip
+    dates = table["source_date"]
+    check.add(
+        "warning", dates.ne("") & _map_unique(dates, lambda date: "" if parse_date(date) is None else "ok").eq(""),
+        "source_date", lambda rows: _quoted(dates.loc[rows]) + " is not a date written as YYYY-MM-DD, e.g. 2026-11-09",
+    )  # fmt: skip
+
+
 _STEPS: tuple[Callable[[pd.DataFrame, _Collector], None], ...] = (
     _normalize_zip,
     _normalize_state,
@@ -516,6 +543,7 @@ _STEPS: tuple[Callable[[pd.DataFrame, _Collector], None], ...] = (
     _check_duplicate_ids,
     _normalize_subspecialties,
     _normalize_optional,
+    _normalize_registry_columns,
 )
 
 

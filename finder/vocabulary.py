@@ -54,6 +54,13 @@ SUBSPECIALTIES: tuple[Subspecialty, ...] = (
         "neurocritical-care", "Neurocritical care", ("neuro critical care", "neuro icu", "neurointensive care")
     ),
     Subspecialty("neuro-ophthalmology", "Neuro-ophthalmology", ("neuro ophthalmology", "neuroophthalmology")),
+    # Registry imports give these to neurologists who also hold the board certification (see specialty_codes).
+    Subspecialty("pain-medicine", "Pain medicine", ("pain", "pain management", "interventional pain management")),
+    Subspecialty(
+        "palliative-care",
+        "Hospice and palliative care",
+        ("palliative care", "hospice", "palliative medicine", "hospice and palliative medicine"),
+    ),
 )
 
 SLUGS: tuple[str, ...] = tuple(s.slug for s in SUBSPECIALTIES)

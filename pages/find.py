@@ -9,7 +9,7 @@ from finder import app_data, ui, vocabulary
 from finder.location import LocationError
 from finder.safety import escape_markdown
 from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, search
-from finder.search_request import SearchRequest, from_query_params
+from finder.search_request import GENDERS, SearchRequest, from_query_params
 
 ui.page_setup("Find a specialist")
 specialists = app_data.specialist_list()
@@ -60,6 +60,17 @@ with st.expander(ui.search_summary(request, library), expanded=not request.locat
         format_func=lambda name: name or "Any language",
     )
     name = right.text_input("Name contains (optional)", value=request.name, max_chars=100)
+    genders = ["", *GENDERS]
+    gender = (
+        left.selectbox(
+            "Doctor's gender",
+            options=genders,
+            index=genders.index(request.gender),
+            format_func=lambda value: GENDERS.get(value, "Any"),
+        )
+        if specialists.offers_gender
+        else ""
+    )
     if st.form_submit_button("Search", type="primary", width="stretch"):
         request = SearchRequest(
             location=location.strip(),
@@ -70,6 +81,7 @@ with st.expander(ui.search_summary(request, library), expanded=not request.locat
             telehealth=telehealth,
             language=language,
             name=name.strip(),
+            gender=gender,
         )
         st.query_params.from_dict(request.to_query_params())
         st.rerun()  # draw the page from the URL, with the form folded above the results
@@ -111,6 +123,7 @@ criteria = SearchCriteria(
     telehealth=request.telehealth,
     language=request.language,
     name_contains=request.name,
+    gender=request.gender if specialists.offers_gender else "",
 )
 result = search(specialists.report.specialists, criteria)
 ui.search_results(result, where, request, state_key=f"shown-{hash(request)}")

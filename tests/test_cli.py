@@ -10,12 +10,15 @@ import pytest
 
 import finder.cli
 from finder.cli import main
+from finder.columns import ALL_COLUMNS
 from finder.csv_io import MAX_FILE_BYTES
 from tests.helpers_csv import csv_bytes, specialists
 
 REPO = Path(__file__).resolve().parents[1]
 # Files that made `validate` and `geocode` end in a traceback with exit code 1 before.
-DUPLICATE_COLUMN = csv_bytes(specialists(2)).replace(b"website\r\n", b"Name\r\n", 1)
+# The last column renamed to "Name": the second "name" column.
+DUPLICATE_COLUMN = csv_bytes(specialists(2)).replace(f"{ALL_COLUMNS[-1]}\r\n".encode(), b"Name\r\n", 1)
+LAST_COLUMN = chr(ord("A") + len(ALL_COLUMNS) - 1)
 NO_KNOWN_SUBSPECIALTY = csv_bytes([{**row, "subspecialties": "Foo"} for row in specialists(2)])
 
 
@@ -47,7 +50,8 @@ def test_geocode_refuses_a_file_with_a_column_named_twice_and_writes_nothing(
     assert code == 2
     assert not output.exists()
     assert capsys.readouterr().out.splitlines() == [
-        "ERROR: columns B (“name”) and P (“Name”) are both the “name” column; keep one and delete or rename the others",
+        f"ERROR: columns B (“name”) and {LAST_COLUMN} (“Name”) are both the “name” column; keep one and delete or "
+        "rename the others",
         "ERROR: nothing was filled in: fix these problems first so that no specialist is lost",
     ]
 

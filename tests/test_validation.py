@@ -16,6 +16,9 @@ from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, languages_offered, search
 from tests.helpers_csv import csv_bytes, specialists
 
+#: The spreadsheet letter of the column after the last one a full file has (A is 1).
+NEXT_COLUMN = chr(ord("A") + len(ALL_COLUMNS))
+
 REPO = Path(__file__).resolve().parents[1]
 CHICAGO = (41.8868, -87.6386)
 #: Generous: the point is "a big list does not hang the app", not a benchmark.
@@ -118,7 +121,7 @@ FILE_CASES = [
         "error",
         3,
         None,
-        "this row has 17 cells but the first row names 16 columns",
+        f"this row has {len(ALL_COLUMNS) + 1} cells but the first row names {len(ALL_COLUMNS)} columns",
         id="too-many-cells",
     ),
 ]
@@ -279,15 +282,17 @@ def _with_header(header: str, rows: int = 3, cell: str = "") -> bytes:
 
 HEADER = ",".join(ALL_COLUMNS)
 HEADER_CASES = [
-    pytest.param(_with_header(HEADER + ",name", cell=",Ana"), "columns B (“name”) and Q (“name”)", id="same-name"),
+    pytest.param(
+        _with_header(HEADER + ",name", cell=",Ana"), f"columns B (“name”) and {NEXT_COLUMN} (“name”)", id="same-name"
+    ),
     pytest.param(
         _with_header(HEADER.replace("name,", "Name ,", 1) + ",name", cell=",Ana"),
-        "columns B (“Name ”) and Q (“name”) are both the “name” column",
+        f"columns B (“Name ”) and {NEXT_COLUMN} (“name”) are both the “name” column",
         id="same-name-after-matching",
     ),
     pytest.param(
         _with_header(HEADER + ",", cell=",call first"),
-        "column Q has no name in row 1 but holds data (first on row 2)",
+        f"column {NEXT_COLUMN} has no name in row 1 but holds data (first on row 2)",
         id="blank-name-over-data",
     ),
 ]
@@ -307,8 +312,8 @@ def test_empty_unnamed_columns_excel_leaves_behind_are_ignored_with_a_warning() 
     report = load_specialists(_with_header(HEADER + ",,", cell=",,"))
 
     assert [str(p) for p in report.problems] == [
-        "WARNING: column Q has no name and no data; it is ignored",
-        "WARNING: column R has no name and no data; it is ignored",
+        f"WARNING: column {NEXT_COLUMN} has no name and no data; it is ignored",
+        f"WARNING: column {chr(ord(NEXT_COLUMN) + 1)} has no name and no data; it is ignored",
     ]
     assert report.specialists["id"].tolist() == ["NF-1", "NF-2", "NF-3"]
 
@@ -438,7 +443,7 @@ def test_a_file_whose_rows_mostly_have_the_wrong_shape_is_refused_not_listed_row
     report = load_specialists(data, limit=5)
 
     assert [(p.severity, p.row) for p in report.problems] == [("error", None), *[("error", row) for row in range(2, 6)]]
-    assert "30 of 30 rows do not have the 16 cells that row 1 names" in report.problems[0].message
+    assert f"30 of 30 rows do not have the {len(ALL_COLUMNS)} cells that row 1 names" in report.problems[0].message
     assert report.specialists.empty
     assert (report.rows_read, report.error_count) == (30, 31)
 
