@@ -88,7 +88,7 @@ SAFETY_FACTS = [
     ("migraine-and-headache", "jaw pain when you chew"),
     ("migraine-and-headache", "takes a blood thinner, or who is 65 or older, hits their head"),
     ("migraine-and-headache", "headache gets worse after a head injury"),
-    ("migraine-and-headache", "first choice for prevention"),
+    ("migraine-and-headache", "first-line option for prevention"),
     ("migraine-and-headache", "atogepant"),
     ("migraine-and-headache", "rimegepant"),
     ("myoclonus", "infantile spasms"),
