@@ -139,7 +139,7 @@ def test_page_states_the_safety_fact(library: ConditionLibrary, slug: str, fact:
         ("migraine-and-headache", "https://doi.org/10.1111/head.14692"),
         ("restless-legs-syndrome", "https://doi.org/10.5664/jcsm.11390"),
         ("epilepsy", "https://pubmed.ncbi.nlm.nih.gov/28438841/"),
-        ("stroke", "https://doi.org/10.1161/STR.0000000000000211"),
+        ("stroke", "https://doi.org/10.1161/STR.0000000000000513"),
         ("tourette-and-tics", "https://doi.org/10.1212/WNL.0000000000007466"),
         ("myasthenia-gravis", "https://doi.org/10.1212/WNL.0000000000011124"),
         ("peripheral-neuropathy", "https://doi.org/10.1111/ene.16073"),
