@@ -143,7 +143,7 @@ def test_page_states_the_safety_fact(library: ConditionLibrary, slug: str, fact:
         ("tourette-and-tics", "https://doi.org/10.1212/WNL.0000000000007466"),
         ("myasthenia-gravis", "https://doi.org/10.1212/WNL.0000000000011124"),
         ("peripheral-neuropathy", "https://doi.org/10.1111/ene.16073"),
-        ("parkinsons-disease", "https://www.aan.com/Guidelines/home/GuidelineDetail/1048"),
+        ("parkinsons-disease", "https://doi.org/10.1212/WNL.0000000000012868"),
     ],
 )
 def test_treatment_advice_cites_its_clinical_guideline(
