@@ -39,6 +39,51 @@ STROKE_SIGNS = {
     "loss of balance": r"balance",
     "sudden severe headache": r"headache",
 }
+# Red flags that are never a "same day" matter: each is always under the 911 list (docs/condition-format.md).
+# A sudden face droop, sudden weakness of a limb or one side, or trouble speaking can be a stroke.
+SAME_DAY_NEVER = {
+    "a face that droops (stroke sign)": (r"\bdroop",),
+    "trouble speaking (stroke sign)": (r"speech|\bspeak|slurred|find words",),
+    "weakness on one side (stroke sign)": (r"\bweak|\bnumb", r"one side"),
+    "sudden weakness of an arm, leg, hand or foot (stroke sign)": (
+        r"\bsudden",
+        r"\bweak|\bnumb|cannot lift",
+        r"\b(?:arm|leg|hand|foot|feet|wrist)s?\b",
+    ),
+    "weakness spreading or worsening over hours to days (Guillain-Barré)": (
+        r"\bweak",
+        r"spread|one day to the next|over hours|quickly|\bfast\b",
+    ),
+    "loss of bladder or bowel control, or numbness between the legs (spinal cord)": (
+        r"bladder|bowel|pass(?:ing)? urine|hold urine|urine or stool|between the legs|saddle",
+    ),
+    "sudden or nonstop vertigo (stroke)": (
+        r"vertigo|dizz",
+        r"nonstop|constant|does not stop|\bsudden\w*,? (?:\w+,? ){0,3}(?:vertigo|dizz)",
+    ),
+    "thoughts of self-harm or suicide (crisis)": (r"suicid|self-harm|harm(?:ing)? (?:yourself|themselves)",),
+}
+# A stroke sign in a "same day" bullet is allowed only where the bullet says it built up slowly (a tumor, a relapse).
+GRADUAL = r"\bslowly\b|over (?:weeks|months)"
+SELF_HARM = r"suicid|self-harm|harm(?:ing)? (?:yourself|themselves|himself|herself)"
+# A head injury red flag gives the whole rule, or links to the page that does (docs/condition-format.md rule 3).
+HEAD_INJURY = r"head injury|hits? (?:their|your|his|her) head|hit their head"
+HEAD_INJURY_RULE = {
+    "a headache": r"headache",
+    "repeated vomiting": r"vomit|throws? up",
+    "confusion": r"confus",
+    "passing out": r"pass(?:es)? out|passed out",
+    "being hard to wake": r"hard to wake|cannot be woken",
+    "a blood thinner": r"blood thinner",
+    "age 65 or older": r"\b65\b",
+}
+# A seizure red flag that names the 5-minute rule gives the whole rule and links to the epilepsy page.
+SEIZURE_RULE = {
+    "more than 5 minutes": r"5 minutes",
+    "repeats without waking up": r"without (?:the person )?waking",
+    "a first seizure": r"\bfirst\b",
+    "a link to the epilepsy page": r"\[\[epilepsy[|\]]",
+}
 # Every file whose words reach a patient or staff member and may mention the emergency number.
 TEXT_FILES = sorted(
     [*CONDITIONS_DIR.glob("*.md"), ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "finder").glob("*.py")]
@@ -82,6 +127,25 @@ def red_flags(library: ConditionLibrary, slug: str) -> str:
     return section
 
 
+def list_items(section: str, line: str) -> list[str]:
+    """The bullets of the list right after `line` in an emergency section, each on one line ([] if no such line)."""
+    if line not in section:
+        return []
+    block = section.split(line, 1)[1].strip().split("\n\n", 1)[0]
+    return [" ".join(item.split()) for item in re.split(r"^- ", block, flags=re.MULTILINE) if item.strip()]
+
+
+def same_day_problems(section: str) -> list[str]:
+    """Each "same day" bullet that names a red flag the format guide puts under 911, with the rule it breaks."""
+    return [
+        f"{rule}: “{item}”"
+        for item in list_items(section, SAME_DAY_LINE)
+        for rule, patterns in SAME_DAY_NEVER.items()
+        if all(re.search(pattern, item, flags=re.IGNORECASE) for pattern in patterns)
+        and not ("stroke sign" in rule and re.search(GRADUAL, item, flags=re.IGNORECASE))
+    ]
+
+
 def test_the_real_library_loads_with_no_problems(library: ConditionLibrary) -> None:
     assert library.problems == []
     assert sorted(library.conditions) == SLUGS
@@ -119,6 +183,78 @@ def test_a_page_naming_stroke_lists_every_stroke_sign(library: ConditionLibrary,
 def test_seizure_red_flags_agree_on_five_minutes(library: ConditionLibrary, slug: str) -> None:
     section = " ".join(red_flags(library, slug).lower().split())
     assert set(re.findall(r"seizures?[^.]*?(\d+) minutes", section)) <= {"5"}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_911_red_flag_is_downgraded_to_same_day(library: ConditionLibrary, slug: str) -> None:
+    assert same_day_problems(red_flags(library, slug)) == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_page_naming_self_harm_gives_988_and_911(library: ConditionLibrary, slug: str) -> None:
+    if not re.search(SELF_HARM, page(library, slug).body, flags=re.IGNORECASE):
+        pytest.skip("no mention of self-harm or suicide on this page")
+    section = red_flags(library, slug)
+    assert "988" in section, "name the 988 Suicide & Crisis Lifeline in the emergency section"
+    call_911 = list_items(section, CALL_LINE)
+    assert [item for item in call_911 if re.search(SELF_HARM, item, flags=re.IGNORECASE)], "put self-harm under 911"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_head_injury_red_flag_gives_the_whole_rule(library: ConditionLibrary, slug: str) -> None:
+    section = " ".join(red_flags(library, slug).split())
+    if not re.search(HEAD_INJURY, section, flags=re.IGNORECASE):
+        pytest.skip("no head injury red flag on this page")
+    if "[[concussion-and-brain-injury" in section:
+        return
+    missing = [sign for sign, pattern in HEAD_INJURY_RULE.items() if not re.search(pattern, section, re.IGNORECASE)]
+    assert missing == [], "give the whole head injury rule or link to [[concussion-and-brain-injury]]"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_seizure_red_flag_gives_the_whole_rule(library: ConditionLibrary, slug: str) -> None:
+    section = " ".join(red_flags(library, slug).split())
+    if "5 minutes" not in section:
+        pytest.skip("no seizure red flag with the 5-minute rule on this page")
+    rule = {sign: pattern for sign, pattern in SEIZURE_RULE.items() if slug != "epilepsy" or "link" not in sign}
+    assert [sign for sign, pattern in rule.items() if not re.search(pattern, section, re.IGNORECASE)] == []
+
+
+def test_list_items_reads_each_wrapped_bullet_of_the_right_list() -> None:
+    section = f"{CALL_LINE}\n\n- One\n  two.\n- Three.\n\nText.\n\n{SAME_DAY_LINE}\n\n- Four."
+    assert list_items(section, CALL_LINE) == ["One two.", "Three."]
+    assert list_items(section, SAME_DAY_LINE) == ["Four."]
+    assert list_items("no list here", SAME_DAY_LINE) == []
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Your face droops on one side, even with no other signs.",
+        "Your aura comes with weakness on one side of the body.",
+        "Your hand or foot suddenly becomes weak.",
+        "A headache comes with changes in vision or speech.",
+        "Weakness is spreading to other parts of the body over hours or days.",
+        "You have new trouble controlling your bladder or bowels, or numbness between the legs.",
+        "You have strong, nonstop vertigo that has lasted for hours and is new for you.",
+        "You have sudden, strong dizziness.",
+        "You have thoughts of harming yourself.",
+    ],
+)
+def test_same_day_check_catches_each_downgraded_red_flag(bullet: str) -> None:
+    assert same_day_problems(f"{SAME_DAY_LINE}\n\n- {bullet}")
+
+
+def test_same_day_check_passes_same_day_matters() -> None:
+    bullets = [
+        "You cannot close your eye fully, or your eye is red or painful.",
+        "Numbness in the hand has crept up over weeks after a tight cast was taken off.",
+        "You suddenly lose hearing in one ear.",
+        "Someone talks about death, about feeling hopeless, or about being a burden.",
+        "Your weakness is clearly worse than usual, for example with an infection.",
+        "A headache comes with changes in vision or speech that have built up slowly over weeks.",
+    ]
+    assert same_day_problems(SAME_DAY_LINE + "\n\n" + "\n".join(f"- {b}" for b in bullets)) == []
 
 
 @pytest.mark.parametrize("path", TEXT_FILES, ids=lambda path: str(path.relative_to(ROOT)))

@@ -88,7 +88,7 @@ SAFETY_FACTS = [
     ("migraine-and-headache", "jaw pain when you chew"),
     ("migraine-and-headache", "takes a blood thinner, or who is 65 or older, hits their head"),
     ("migraine-and-headache", "headache gets worse after a head injury"),
-    ("migraine-and-headache", "first choice for prevention"),
+    ("migraine-and-headache", "first-line option for prevention"),
     ("migraine-and-headache", "atogepant"),
     ("migraine-and-headache", "rimegepant"),
     ("myoclonus", "infantile spasms"),
@@ -139,11 +139,11 @@ def test_page_states_the_safety_fact(library: ConditionLibrary, slug: str, fact:
         ("migraine-and-headache", "https://doi.org/10.1111/head.14692"),
         ("restless-legs-syndrome", "https://doi.org/10.5664/jcsm.11390"),
         ("epilepsy", "https://pubmed.ncbi.nlm.nih.gov/28438841/"),
-        ("stroke", "https://doi.org/10.1161/STR.0000000000000211"),
+        ("stroke", "https://doi.org/10.1161/STR.0000000000000513"),
         ("tourette-and-tics", "https://doi.org/10.1212/WNL.0000000000007466"),
         ("myasthenia-gravis", "https://doi.org/10.1212/WNL.0000000000011124"),
         ("peripheral-neuropathy", "https://doi.org/10.1111/ene.16073"),
-        ("parkinsons-disease", "https://www.aan.com/Guidelines/home/GuidelineDetail/1048"),
+        ("parkinsons-disease", "https://doi.org/10.1212/WNL.0000000000012868"),
     ],
 )
 def test_treatment_advice_cites_its_clinical_guideline(
