@@ -6,6 +6,7 @@ key includes its modification time) rather than on every click.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,10 +16,10 @@ import streamlit as st
 from finder.conditions import CONDITIONS_DIR, ConditionLibrary, load_library
 from finder.csv_io import load_specialists
 from finder.geocoding import Geocode, Place, nominatim
-from finder.live_source import LiveSourceError, load_live
+from finder.live_source import GoodList, LiveKeeper, LiveSource
 from finder.location import Location, resolve_location
 from finder.search import languages_offered
-from finder.settings import load_settings
+from finder.settings import Settings, load_settings
 from finder.validation import ValidationReport
 
 SPECIALISTS_CSV = Path(__file__).resolve().parents[1] / "data" / "specialists.csv"
@@ -57,37 +58,53 @@ def bundled_specialists() -> SpecialistList:
     return _load_bundled(str(SPECIALISTS_CSV), modified)
 
 
-@st.cache_resource
-def _last_good_live() -> dict[str, SpecialistList]:
-    """The most recent live list that passed the checks, per URL, shared by every session."""
-    return {}
+#: The last good live list per URL. Module state, not st.cache_*: any visitor can clear Streamlit's
+#: caches over the app's websocket, and that must neither drop patients to the sample list nor
+#: make the app fetch a broken source again at once. The keeper also keeps a copy on disk.
+LIVE_LISTS = LiveKeeper()
 
 
-@st.cache_data(show_spinner="Updating the specialists list…", max_entries=4)
-def _fetch_live(url: str, period: int, timeout: float) -> SpecialistList | str:
-    """The live list for one refresh period, or why it cannot be used (cached too, so a broken
-    source is not asked again on every click)."""
-    try:
-        report = load_live(url, timeout=timeout)
-    except LiveSourceError as error:
-        return str(error)
-    checked = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    return _specialist_list(report, f"{len(report.specialists)} specialists.", f"the live list, read {checked}")
+def _utc(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+
+
+@functools.lru_cache(maxsize=2)
+def _live_list(good: GoodList) -> SpecialistList:
+    """The filters' languages are worked out once per fetched list, not on every click."""
+    notice = f"{len(good.report.specialists)} specialists."
+    return _specialist_list(good.report, notice, f"the live list, fetched {_utc(good.fetched_at)}")
+
+
+def _live_source(settings: Settings) -> LiveSource:
+    """The live list's source as the settings describe it."""
+    return LiveSource(
+        url=settings.data_csv_url,
+        refresh_seconds=max(settings.data_refresh_minutes, 1) * 60,
+        timeout=settings.data_fetch_timeout_seconds,
+        redirect_hosts=settings.data_redirect_hosts,
+        accept_shrink_to=settings.data_accept_shrink_to,
+        store_dir=settings.data_last_good_dir,
+    )
 
 
 def specialist_list() -> SpecialistList:
-    """The list to serve: the live one when configured and good, else the last good one, else the bundled one."""
+    """The list to serve: the live one when configured and good, else the last good one, else the bundled one.
+
+    Never waits on a refresh once a good live list has been seen, and never raises whatever the
+    source sends: staff find the reason on Manage data (staff_warning).
+    """
     settings = load_settings()
     if not settings.data_csv_url:
         return bundled_specialists()
-    period = int(time.time() // (max(settings.data_refresh_minutes, 1) * 60))
-    fetched = _fetch_live(settings.data_csv_url, period, settings.data_fetch_timeout_seconds)
-    last_good = _last_good_live()
-    if isinstance(fetched, SpecialistList):
-        last_good[settings.data_csv_url] = fetched
-        return fetched
-    fallback = last_good.get(settings.data_csv_url) or bundled_specialists()
-    return replace(fallback, staff_warning=f"{fetched}. Patients are being shown {fallback.source} instead.")
+    with st.spinner("Loading the specialists list…"):  # shown only if the very first download is slow
+        status = LIVE_LISTS.current(_live_source(settings))
+    served = _live_list(status.good) if status.good else bundled_specialists()
+    if not status.problem:
+        return served
+    checked = f" (checked {_utc(status.checked_at)})" if status.checked_at else ""
+    return replace(
+        served, staff_warning=f"{status.problem}{checked}. Patients are being shown {served.source} instead."
+    )
 
 
 @st.cache_data(show_spinner=False)

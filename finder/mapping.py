@@ -31,6 +31,7 @@ from finder.safety import escape_map_html, json_for_script
 CLUSTER_THRESHOLD = 25
 MARKER_COLOUR = "#1c5fa8"
 CENTRE_COLOUR = "#c0392b"
+CENTRE_PANE = "patient-location"
 # Leaflet's default pin, named explicitly: inside streamlit-folium's iframe Leaflet 1.9.3 guesses
 # the image folder before its CSS has loaded and builds a broken URL (streamlit-folium #275).
 LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
@@ -205,14 +206,18 @@ def build_map(
     folium.Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
-    folium.CircleMarker(
+    # The patient's own dot sits in a pane above the pins and cluster bubbles, so it is never hidden.
+    folium.map.CustomPane(CENTRE_PANE, z_index=650, pointer_events=True).add_to(fmap)
+    you = folium.CircleMarker(
         centre,
         radius=8,
         color=CENTRE_COLOUR,
         fill=True,
         fill_opacity=0.9,
         tooltip=f"You: {escape_map_html(centre_label)}",
-    ).add_to(fmap)
+    )
+    you.options["pane"] = CENTRE_PANE  # folium's CircleMarker does not pass a pane through itself
+    you.add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(POPUP_STYLE), name="neurofinder-popup-style")
     if not specialists.empty:
         SpecialistMarkers(specialists, centre).add_to(fmap)

@@ -18,6 +18,10 @@ RADIUS_CHOICES_MILES: tuple[int, ...] = (5, 10, 25, 50, 100, 250)
 DEFAULT_RADIUS_MILES = 25
 #: How many out-of-radius specialists to suggest when nothing is inside the radius.
 NEAREST_OUTSIDE_COUNT = 5
+#: A degree of latitude is 68.7 miles at the equator and longer towards the poles; 68.5 leaves a margin.
+MIN_MILES_PER_DEGREE_LATITUDE = 68.5
+#: A degree of longitude at the equator is 69.17 miles; counting it as 69.0 makes the box a little wider.
+MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 69.0
 
 
 @dataclass(frozen=True)
@@ -64,25 +68,42 @@ def search(
     nearest_outside_count: int = NEAREST_OUTSIDE_COUNT,
 ) -> SearchResult:
     """Matching specialists within the radius sorted by distance, with a `distance_miles` column."""
-    candidates = np.flatnonzero(filter_mask(specialists, criteria))
-    distances = miles_between(
-        criteria.lat,
-        criteria.lon,
-        specialists["latitude"].to_numpy()[candidates],
-        specialists["longitude"].to_numpy()[candidates],
-    )
+    keep = filter_mask(specialists, criteria)
+    lat, lon = specialists["latitude"].to_numpy(), specialists["longitude"].to_numpy()
+    nearby = np.flatnonzero(keep & within_box(lat, lon, criteria.lat, criteria.lon, criteria.radius_miles))
+    distances = miles_between(criteria.lat, criteria.lon, lat[nearby], lon[nearby])
     inside = distances <= criteria.radius_miles
     if inside.any():
         order = np.argsort(distances[inside], kind="stable")
-        matches = _rows(specialists, candidates[inside][order], distances[inside][order])
+        matches = _rows(specialists, nearby[inside][order], distances[inside][order])
         return SearchResult(matches, matches.iloc[0:0])
+    candidates = np.flatnonzero(keep)  # nobody in the radius: measure everyone who matches, to offer the nearest
+    distances = miles_between(criteria.lat, criteria.lon, lat[candidates], lon[candidates])
     nearest = np.argsort(distances, kind="stable")[:nearest_outside_count]
     outside = _rows(specialists, candidates[nearest], distances[nearest])
     return SearchResult(outside.iloc[0:0], outside)
 
 
+def within_box(lat: np.ndarray, lon: np.ndarray, centre_lat: float, centre_lon: float, miles: float) -> np.ndarray:
+    """True for points inside a latitude/longitude box that surely holds every point within `miles`.
+
+    Comparing coordinates is a few times cheaper than the ellipsoidal distance, so the exact
+    distance is only computed for the points in the box. The box is generous (a degree of
+    latitude is never shorter than 68.7 miles; longitude degrees are measured at the box's
+    edge nearest a pole); where it would wrap past the poles or the 180th meridian, every
+    point counts as inside.
+    """
+    lat_span = miles / MIN_MILES_PER_DEGREE_LATITUDE
+    polemost = min(abs(centre_lat) + lat_span, 90.0)
+    lon_span = miles / (MILES_PER_DEGREE_LONGITUDE_AT_EQUATOR * np.cos(np.radians(polemost))) if polemost < 89 else 360
+    if lon_span >= 180 or abs(centre_lon) + lon_span > 180:
+        return np.ones(len(lat), dtype=bool)
+    return (np.abs(lat - centre_lat) <= lat_span) & (np.abs(lon - centre_lon) <= lon_span)
+
+
 def _rows(specialists: pd.DataFrame, positions: np.ndarray, distances: np.ndarray) -> pd.DataFrame:
-    rows = specialists.iloc[positions].reset_index(drop=True)
+    # take() copies whole columns at once; iloc with a position array is several times slower on string columns.
+    rows = specialists.take(positions).reset_index(drop=True)
     rows["distance_miles"] = distances
     return rows
 

@@ -6,15 +6,17 @@ variable NEUROFINDER_GEOCODER=off switches the online address lookup off (tests,
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from finder.geocoding import DEFAULT_USER_AGENT
-from finder.live_source import FETCH_TIMEOUT_SECONDS
+from finder.live_source import DEFAULT_STORE_DIR, FETCH_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class Settings:
     data_csv_url: str = ""
     data_refresh_minutes: int = 15
     data_fetch_timeout_seconds: float = FETCH_TIMEOUT_SECONDS
+    data_redirect_hosts: tuple[str, ...] = ()  # hosts the live URL may redirect to, besides its own
+    data_accept_shrink_to: int = 0  # accept a live list that shrank sharply when it has exactly this many rows
+    data_last_good_dir: Path = DEFAULT_STORE_DIR
     manage_password: str = ""
 
 
@@ -34,12 +39,19 @@ def _section(secrets: Mapping[str, Any], name: str) -> Mapping[str, Any]:
 
 
 def _number(section: Mapping[str, Any], key: str, default: float) -> float:
-    """A positive number from secrets; a typo there falls back to the default instead of crashing."""
+    """A positive finite number from secrets; a typo there falls back to the default instead of crashing."""
     try:
         value = float(section.get(key, default))
     except (TypeError, ValueError):
         return default
-    return value if value > 0 else default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+def _hosts(value: object) -> tuple[str, ...]:
+    """Host names from a TOML list or a comma-separated string, lower-cased, without a leading dot or '*.'."""
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list | tuple) else []
+    names = (str(item).strip().lower().removeprefix("*").lstrip(".") for item in items)
+    return tuple(name for name in names if name)
 
 
 def load_settings() -> Settings:
@@ -58,5 +70,8 @@ def load_settings() -> Settings:
         data_csv_url=str(data.get("csv_url", "")).strip(),
         data_refresh_minutes=int(_number(data, "refresh_minutes", defaults.data_refresh_minutes)),
         data_fetch_timeout_seconds=_number(data, "fetch_timeout_seconds", defaults.data_fetch_timeout_seconds),
+        data_redirect_hosts=_hosts(data.get("redirect_hosts", ())),
+        data_accept_shrink_to=int(_number(data, "accept_shrink_to", 0)),
+        data_last_good_dir=Path(str(data.get("last_good_dir") or defaults.data_last_good_dir)).expanduser(),
         manage_password=str(manage.get("password", "")),
     )

@@ -4,9 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from geopy.distance import geodesic
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finder import vocabulary
-from finder.search import SearchCriteria, filter_mask, languages_offered, search
+from finder.distance import miles_between
+from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, filter_mask, languages_offered, search, within_box
 
 CHICAGO = (41.9217, -87.6490)  # ZIP 60614
 
@@ -85,3 +88,27 @@ def test_languages_offered_lists_each_language_once(sample_specialists: pd.DataF
     languages = languages_offered(sample_specialists)
     assert "English" in languages and "Spanish" in languages
     assert languages == sorted(set(languages))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    centre_lat=st.floats(-15, 72),
+    centre_lon=st.floats(-179, 179),
+    miles=st.sampled_from(RADIUS_CHOICES_MILES),
+    bearing=st.floats(0, 360),
+    share=st.floats(0, 1),
+)
+def test_the_prefilter_box_never_leaves_out_a_point_inside_the_radius(
+    centre_lat: float, centre_lon: float, miles: int, bearing: float, share: float
+) -> None:
+    """Every point at most `miles` away (exact geodesic, any direction) is inside the box."""
+    point = geodesic(miles=miles * share * 0.999).destination((centre_lat, centre_lon), bearing)
+    inside = within_box(np.array([point.latitude]), np.array([point.longitude]), centre_lat, centre_lon, miles)
+    assert inside[0]
+
+
+def test_search_with_the_box_finds_exactly_what_measuring_everyone_finds(sample_specialists: pd.DataFrame) -> None:
+    for lat, lon, miles in ((40.75, -73.99, 100), (61.2, -149.9, 250), (21.3, -157.8, 50), (41.9, -87.6, 5)):
+        found = search(sample_specialists, SearchCriteria(lat, lon, radius_miles=miles)).matches
+        every = miles_between(lat, lon, sample_specialists["latitude"], sample_specialists["longitude"])
+        assert sorted(found["id"]) == sorted(sample_specialists.loc[every <= miles, "id"])

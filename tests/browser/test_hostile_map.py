@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Frame, Page, Route
+from playwright.sync_api import Frame, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from finder.csv_io import load_specialists
 from finder.mapping import CLUSTER_THRESHOLD, build_map
 from finder.search import SearchCriteria, search
 from tests.browser.cdn import CdnRecorder
+from tests.browser.map_page import open_map
 from tests.helpers_csv import VALID_ROW, csv_bytes
 
 pytestmark = pytest.mark.browser
 
-MAP_URL = "http://map.test/map.html"
 CENTRE = (41.8868, -87.6386)
 #: Each sets a flag in the page (or its parent) if it ever runs as script.
 ATTACKS = (
@@ -77,18 +77,8 @@ def open_hostile_map(new_page: Callable[..., Page], count: int) -> tuple[Frame, 
     report = load_specialists(csv_bytes(hostile_rows(count)))
     assert len(report.specialists) == count, [str(problem) for problem in report.errors]
     results = search(report.specialists, SearchCriteria(*CENTRE, radius_miles=50)).matches
-    html = build_map(results, CENTRE, 50, ATTACKS[0] + ATTACKS[1]).get_root().render()
-
-    page = new_page(viewport={"width": 1280, "height": 900})
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-
-    def serve_map(route: Route) -> None:
-        route.fulfill(status=200, body=html, content_type="text/html")
-
-    page.route(MAP_URL, serve_map)
-    page.goto(MAP_URL)
-    page.wait_for_function("typeof window.L === 'object'")
+    page = open_map(new_page, build_map(results, CENTRE, 50, ATTACKS[0] + ATTACKS[1]), dialogs)
     return page.main_frame, dialogs
 
 
