@@ -18,6 +18,10 @@ How to read the table, one line per N:
   (docs/deploy.md).
 - errors: pages that raised an exception, showed no results line, took longer than
   --timeout seconds, or lost their connection. Anything but 0 needs a look at the server log.
+- server CPU / client CPU: cores each kept busy, on average. Streamlit runs every session in
+  one Python process, which rarely gets much past one core (Python's global interpreter lock):
+  a server near 1.0 is full, and more cores help only as more replicas. A client near 1.0
+  means the measuring itself is the limit.
 - RSS: the server's resident memory before the sessions opened, the highest seen while they
   ran, and after they closed. Community Cloud allows an app roughly 1-2.7 GB.
 
@@ -82,6 +86,8 @@ class Level:
     seconds: float = 0.0
     times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_cpu: float = 0.0  # cores kept busy on average: one Python process cannot use much more than one
+    client_cpu: float = 0.0
     rss_before: float = 0.0
     rss_peak: float = 0.0
     rss_after: float = 0.0
@@ -94,11 +100,25 @@ class Level:
             f"{measuring.percentile(self.times, 50) * 1000:,.0f} ms",
             f"{measuring.percentile(self.times, 95) * 1000:,.0f} ms",
             str(len(self.errors)),
+            f"{self.server_cpu:.2f}",
+            f"{self.client_cpu:.2f}",
             *(f"{mb:,.0f} MB" for mb in (self.rss_before, self.rss_peak, self.rss_after)),
         ]
 
 
-HEADERS = ("sessions", "searches", "searches/s", "p50", "p95", "errors", "RSS before", "RSS peak", "RSS after")
+HEADERS = (
+    "sessions",
+    "searches",
+    "searches/s",
+    "p50",
+    "p95",
+    "errors",
+    "server CPU",
+    "client CPU",
+    "RSS before",
+    "RSS peak",
+    "RSS after",
+)
 
 
 async def one_session(url: str, session: int, deadline: float, timeout: float, level: Level) -> None:
@@ -131,10 +151,13 @@ async def run_level(server: measuring.Server, sessions: int, seconds: float, tim
     pid = server.process.pid
     level.rss_before = level.rss_peak = measuring.rss_mb(pid)
     watcher = asyncio.create_task(watch_memory(pid, level))
+    server_cpu, client_cpu = measuring.cpu_seconds(pid), time.process_time()
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(*(one_session(server.stream_url, i, deadline, timeout, level) for i in range(sessions)))
     level.seconds = time.perf_counter() - started
+    level.server_cpu = (measuring.cpu_seconds(pid) - server_cpu) / level.seconds
+    level.client_cpu = (time.process_time() - client_cpu) / level.seconds
     watcher.cancel()
     level.rss_after = measuring.rss_mb(pid)
     level.rss_peak = max(level.rss_peak, level.rss_after)

@@ -160,6 +160,18 @@ def streamlit_flag(option: str) -> tuple[str, str]:
     return f"--{name.strip()}", value.strip()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system): psutil when installed, else Linux's /proc."""
+    try:
+        import psutil
+    except ImportError:
+        # /proc/PID/stat: after the command name in brackets, fields 12 and 13 are utime and stime in clock ticks.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process in MB: psutil when installed, else Linux's /proc."""
     try:

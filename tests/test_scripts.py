@@ -130,25 +130,23 @@ def finished(run: subprocess.Popen[str]) -> str:
     return output
 
 
-def table_rows(output: str) -> dict[str, list[str]]:
-    """The printed Markdown table's data rows, by their first cell."""
-    cells = [
-        [cell.strip() for cell in line.strip("|").split("|")] for line in output.splitlines() if line.startswith("|")
-    ]
-    return {row[0]: row for row in cells[2:]}
+def table_rows(output: str) -> dict[str, dict[str, str]]:
+    """The printed Markdown table's data rows by their first cell, each row's cells by column name."""
+    lines = [line for line in output.splitlines() if line.startswith("|")]
+    header, _, *rows = ([cell.strip() for cell in line.strip("|").split("|")] for line in lines)
+    return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
 @pytest.mark.timeout(240)
 def test_benchmark_prints_its_table(script_runs: dict[str, subprocess.Popen[str]]) -> None:
     rows = table_rows(finished(script_runs["benchmark"]))
     assert list(rows) == ["search alone", "map build", "map HTML", "warm rerun, same search"]
-    assert rows["map build"][1:3] == ["400", "400"]  # every specialist of a small list is on the map
-    assert rows["map build"][5].endswith("x")  # measured beside the naive way
+    assert rows["map build"]["rows"] == rows["map build"]["results"] == "400"  # a small list: everyone on the map
+    assert rows["map build"]["naive ÷ ours"].endswith("x")  # measured beside the naive way
 
 
 @pytest.mark.timeout(240)
 def test_load_test_prints_its_table_with_real_searches(script_runs: dict[str, subprocess.Popen[str]]) -> None:
-    rows = table_rows(finished(script_runs["load_test"]))
-    searches, errors, rss_before = rows["1"][1], rows["1"][5], rows["1"][6]
-    assert int(searches) >= 1 and errors == "0"
-    assert rss_before.endswith(" MB")
+    one_session = table_rows(finished(script_runs["load_test"]))["1"]
+    assert int(one_session["searches"]) >= 1 and one_session["errors"] == "0"
+    assert float(one_session["server CPU"]) > 0 and one_session["RSS peak"].endswith(" MB")
