@@ -19,7 +19,7 @@ from typing import Literal
 import pandas as pd
 
 from finder.csv_io import read_table
-from finder.geocoding import Geocode, GeocodingError, Place
+from finder.geocoding import Geocode, GeocodingError, Place, place_at
 from finder.validation import FIRST_DATA_ROW, Problem, clean_zips, column_key
 from finder.zip_index import zip_centroid
 
@@ -89,7 +89,8 @@ def geocode_csv(
 
 @contextmanager
 def cached(geocode: Geocode, directory: Path) -> Iterator[Geocode]:
-    """`geocode` with its answers kept in `directory`; errors pass through and are not kept."""
+    """`geocode` with its answers kept in `directory`; errors (including unusable positions) pass through
+    and are not kept, and a kept position that is no longer accepted is asked for again."""
     directory.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(directory / CACHE_FILE_NAME)) as db:
         db.execute("CREATE TABLE IF NOT EXISTS answers (query TEXT PRIMARY KEY, lat REAL, lon REAL, label TEXT)")
@@ -97,8 +98,13 @@ def cached(geocode: Geocode, directory: Path) -> Iterator[Geocode]:
         def lookup(query: str) -> Place | None:
             key = " ".join(query.lower().split())
             stored = db.execute("SELECT lat, lon, label FROM answers WHERE query = ?", (key,)).fetchone()
+            if stored is not None and stored[0] is None:
+                return None
             if stored is not None:
-                return None if stored[0] is None else Place(*stored)
+                try:
+                    return place_at(*stored)
+                except GeocodingError:
+                    pass  # a junk position kept by an older version (e.g. 0,0): ask again and replace it
             place = geocode(query)
             with db:  # commit each answer at once, so an interrupted run keeps what it paid for
                 db.execute(

@@ -40,6 +40,10 @@ _STOP_WORDS = frozenset(
 _STEMMER = snowballstemmer.stemmer("english")
 #: A typed word counts as a near match of an index word from this similarity (0-100).
 FUZZY_CUTOFF = 80
+#: Condition pages are a few KB; a file far larger is a mistake and is not parsed.
+MAX_FILE_BYTES = 100_000
+#: The front matter needs a list of small mappings at most (sources).
+MAX_NESTING = 10
 
 
 class Source(BaseModel):
@@ -184,9 +188,72 @@ def _plain_errors(error: ValidationError) -> str:
             parts.append(f"“{where}” is missing")
         elif problem["type"] == "extra_forbidden":
             parts.append(f"“{where}” is not a field we know (check the spelling)")
+        elif problem["type"] == "string_type":
+            parts.append(f"“{where}” must be text (put it in quotes if it looks like a date, a number or yes/no)")
         else:
             parts.append(f"“{where}”: {problem['msg']}")
     return "; ".join(parts)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader with two guards for hand-edited front matter.
+
+    A value YAML reads as a date or number but cannot build (2026-02-30, `!!float abc`) becomes a
+    YAML error naming the value, instead of a bare ValueError. Nesting deeper than a condition page
+    needs is refused before it is built: tens of thousands of levels crash the YAML reader outright.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(
+                    problem=f"the values are nested more than {MAX_NESTING} levels deep",
+                    problem_mark=self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            value = str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else "a value"
+            kind = node.tag.rpartition(":")[2]
+            raise yaml.constructor.ConstructorError(
+                problem=f"“{value}” is not a valid {kind}: {error}", problem_mark=node.start_mark
+            ) from error
+
+
+class _FrontMatterYAML(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handling with the guarded loader."""
+
+    def load(self, fm: str, **kwargs: object) -> object:
+        return yaml.load(fm, Loader=_FrontMatterLoader)
+
+
+class _Unusable(ValueError):
+    """What makes a condition file unusable, in words for its editor."""
+
+
+def _load(path: Path) -> frontmatter.Post:
+    """The file's front matter and text, read with the size and YAML guards."""
+    with path.open("rb") as file:
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _Unusable(f"the file is larger than {MAX_FILE_BYTES // 1000} KB; condition pages are a few KB")
+    text, handler = data.decode("utf-8"), _FrontMatterYAML()
+    if not handler.detect(text):
+        raise _Unusable("no front matter: the file must start with “name: value” lines between two --- lines")
+    metadata, content = frontmatter.parse(text, handler=handler)
+    post = frontmatter.Post(content, handler)
+    post.metadata.update(metadata)  # not Post(**metadata): YAML keys need not be text (2026-01-01: x)
+    return post
 
 
 def _read(path: Path) -> tuple[Condition | None, list[str]]:
@@ -195,12 +262,15 @@ def _read(path: Path) -> tuple[Condition | None, list[str]]:
     if not _SLUG.match(slug):
         return None, [f"{name}: file names must be lower-case words joined by dashes, like essential-tremor.md"]
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        post = _load(path)
         meta = FrontMatter.model_validate(post.metadata)
+    except _Unusable as problem:
+        return None, [f"{name}: {problem}"]
     except (OSError, UnicodeDecodeError) as error:
         return None, [f"{name}: cannot be read ({error})"]
     except yaml.YAMLError as error:
-        return None, [f"{name}: the front matter is not valid YAML ({str(error).splitlines()[0]})"]
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, [f"{name}: the front matter is not valid YAML ({problem})"]
     except ValidationError as error:
         return None, [f"{name}: {_plain_errors(error)}"]
     problems = []
@@ -239,7 +309,10 @@ def load_library(folder: Path = CONDITIONS_DIR) -> ConditionLibrary:
     if not folder.is_dir():
         return ConditionLibrary({}, [f"the condition folder {folder} does not exist"])
     for path in sorted(folder.glob("*.md")):
-        condition, found = _read(path)
+        try:
+            condition, found = _read(path)
+        except Exception as error:  # the boundary: one odd file must never take the whole library down
+            condition, found = None, [f"{path.name}: cannot be used ({type(error).__name__}: {str(error)[:200]})"]
         problems += found
         if condition:
             conditions[condition.slug] = condition

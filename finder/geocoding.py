@@ -1,21 +1,34 @@
 """Street-address lookup through OpenStreetMap's Nominatim, used only when offline lookup cannot answer.
 
 Nominatim's usage policy asks for a real user agent and at most one request a second, so
-every call goes through geopy's RateLimiter and has a timeout. Callers get a `Place` or
-None, and a `GeocodingError` (never a geopy exception) when the service cannot be reached.
+every call goes through geopy's RateLimiter and has a deadline. Callers get a `Place` or
+None, and a `GeocodingError` (never a geopy exception) when the service cannot be reached
+or answers with something that is not a usable position.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import threading
 from collections.abc import Callable
+from concurrent import futures
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from geopy.exc import GeopyError
+from geopy.exc import GeocoderTimedOut, GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 DEFAULT_USER_AGENT = "NeuroFinder/1.0 (neurology specialist finder; set geocoder.user_agent in secrets)"
+DEFAULT_DOMAIN = "nominatim.openstreetmap.org"
+#: A coordinate as Nominatim writes it ("41.8781136"); ASCII digits only, no exponent, no "nan".
+_DECIMAL = re.compile(r"[-+]?[0-9]{1,3}(?:\.[0-9]+)?")
+#: The United States and its territories, boxed generously: from American Samoa to Alaska, and from
+#: the Aleutians and Guam (east of 144°E) round to Maine. It keeps out 0,0 and other junk positions.
+_US_LATITUDES = (-15.0, 72.0)
+_US_WEST_OF = -64.0
+_US_EAST_OF = 144.0
 
 
 @dataclass(frozen=True)
@@ -26,10 +39,12 @@ class Place:
 
 
 class GeocodingError(RuntimeError):
-    """The address service failed (offline, timed out, refused); the message is safe to show."""
+    """The address service failed (offline, timed out, refused, gave junk); the message is safe to show."""
 
 
 Geocode = Callable[[str], Place | None]
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
 
 
 def nominatim(
@@ -39,18 +54,22 @@ def nominatim(
     min_delay_seconds: float = 1.0,
     max_retries: int = 0,
     adapter_factory: Callable[..., Any] | None = None,
+    domain: str = DEFAULT_DOMAIN,
+    scheme: str = "https",
 ) -> Geocode:
-    """A US-only geocode function over Nominatim with rate limiting and a timeout.
+    """A US-only geocode function over Nominatim with rate limiting and a deadline of `timeout` seconds
+    per request, from connecting to the last byte of the answer.
 
     `adapter_factory` is geopy's hook for the HTTP layer; tests pass a fake there so
-    everything above the network edge is the real code.
+    everything above the network edge is the real code. `domain` and `scheme` point it at
+    another Nominatim server (a clinic's own, or a local one in tests).
     """
-    options: dict[str, Any] = {"user_agent": user_agent, "timeout": timeout}
+    options: dict[str, Any] = {"user_agent": user_agent, "timeout": timeout, "domain": domain, "scheme": scheme}
     if adapter_factory is not None:
         options["adapter_factory"] = adapter_factory
-    client = Nominatim(**options)
+    client = _UncheckedNominatim(**options)
     limited = RateLimiter(
-        client.geocode,
+        _with_deadline(client.geocode, timeout),
         min_delay_seconds=min_delay_seconds,
         max_retries=max_retries,
         swallow_exceptions=False,
@@ -58,13 +77,96 @@ def nominatim(
 
     def geocode(query: str) -> Place | None:
         try:
-            found = limited(query, exactly_one=True, country_codes="us")
+            answer = limited(query, exactly_one=True, country_codes="us")
         except GeopyError as error:
             raise GeocodingError(
                 f"The street-address service is not reachable right now ({type(error).__name__})."
             ) from error
-        if found is None:
-            return None
-        return Place(float(found.latitude), float(found.longitude), str(found.address))
+        return read_answer(answer)
 
     return geocode
+
+
+class _UncheckedNominatim(Nominatim):
+    """geopy's Nominatim client handing back the service's JSON as sent.
+
+    geopy's own reading places a hit without coordinates at 0,0, quietly wraps a longitude of
+    200 to -160 and raises ValueError or TypeError on other junk; `read_answer` checks instead.
+    """
+
+    def _parse_json(self, places: Any, exactly_one: bool) -> Any:
+        return places
+
+
+def read_answer(answer: object) -> Place | None:
+    """The first hit of a Nominatim search answer (a JSON list of places), or None when it found nothing.
+
+    Raises GeocodingError for anything that is not a named place at a real US position.
+    """
+    if isinstance(answer, list) and not answer:
+        return None
+    if not isinstance(answer, list) or not isinstance(answer[0], dict):
+        raise GeocodingError("The street-address service gave an unusable answer (not a list of places).")
+    hit = answer[0]
+    return place_at(
+        _coordinate(hit.get("lat"), "latitude"), _coordinate(hit.get("lon"), "longitude"), hit.get("display_name")
+    )
+
+
+def place_at(lat: object, lon: object, label: object) -> Place:
+    """A Place, when (lat, lon) is a real position in the United States or its territories and it has a name.
+
+    Raises GeocodingError otherwise, so no junk position is ever shown, written or kept.
+    """
+    if not isinstance(label, str) or not label.strip():
+        raise GeocodingError("The street-address service gave an unusable answer (a place without a name).")
+    south, north = _US_LATITUDES
+    if not (
+        isinstance(lat, int | float)
+        and isinstance(lon, int | float)
+        and math.isfinite(lat)
+        and math.isfinite(lon)
+        and south <= lat <= north
+        and (-180.0 <= lon <= _US_WEST_OF or _US_EAST_OF <= lon <= 180.0)
+    ):
+        raise GeocodingError(
+            f"The street-address service gave an unusable position ({lat}, {lon}: not in the United States)."
+        )
+    return Place(float(lat), float(lon), " ".join(label.split()))
+
+
+def _coordinate(value: object, name: str) -> float:
+    """A latitude or longitude from the JSON: a decimal number, as text (Nominatim's way) or as a number."""
+    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
+        return float(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    shown = "missing" if value is None else f"“{str(value)[:20]}”"
+    raise GeocodingError(f"The street-address service gave an unusable position (the {name} is {shown}).")
+
+
+def _with_deadline(call: Callable[_Args, _Result], seconds: float) -> Callable[_Args, _Result]:
+    """`call`, given up on (GeocoderTimedOut) once `seconds` have passed in all.
+
+    geopy's timeout applies to each network read, so a server sending a byte every few
+    seconds could hold one request for minutes. The request runs in a daemon thread and the
+    caller stops waiting at the deadline; the abandoned request ends on its own when the
+    server stops or a read times out, and never holds up the program's exit.
+    """
+
+    def bounded(*args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        outcome: futures.Future[_Result] = futures.Future()
+
+        def run() -> None:
+            try:
+                outcome.set_result(call(*args, **kwargs))
+            except BaseException as error:  # handed to the caller, who re-raises it
+                outcome.set_exception(error)
+
+        threading.Thread(target=run, name="geocoder-request", daemon=True).start()
+        futures.wait((outcome,), timeout=seconds)
+        if not outcome.done():
+            raise GeocoderTimedOut(f"no complete answer within {seconds:g} seconds")
+        return outcome.result()
+
+    return bounded

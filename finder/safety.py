@@ -15,6 +15,10 @@ from urllib.parse import quote, urlsplit
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; Streamlit also
 # gives meaning to ':' (emoji, colours), '$' (LaTeX) and '~'.
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's GitHub-flavoured Markdown also links bare addresses ("https://…", "www.…", "a@b.org"),
+# and finds them after backslash escapes are resolved; an invisible word joiner inside each breaks them.
+_AUTOLINK_JOINTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
 
 
 def escape_html(value: object) -> str:
@@ -60,9 +64,9 @@ def json_for_script(table: Mapping[str, object]) -> str:
 
 
 def escape_markdown(value: object) -> str:
-    """Text that Streamlit's Markdown shows literally: no links, formatting, HTML or LaTeX."""
+    """Text that Streamlit's Markdown shows literally: no links (not even bare addresses), formatting, HTML or LaTeX."""
     text = "" if value is None else " ".join(str(value).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK_JOINTS.sub(_WORD_JOINER, text))
 
 
 def safe_url(value: object) -> str | None:

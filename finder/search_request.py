@@ -2,19 +2,26 @@
 
 Every search has a link that can be bookmarked or sent to a family member, e.g.
 `find?location=60614&radius=25&sub=movement-disorders,epilepsy`. Anything odd in a shared
-or hand-edited URL is dropped with a note, never an error.
+or hand-edited URL is dropped with a note, never an error. A link can be written by anyone, so
+whatever a note repeats from it is shortened and escaped: it shows as text, never as a link or image.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from finder import vocabulary
 from finder.conditions import ConditionLibrary
+from finder.safety import escape_markdown
 from finder.search import DEFAULT_RADIUS_MILES, RADIUS_CHOICES_MILES
 
 MAX_TEXT_LENGTH = 200
+#: How much of a value from a link is repeated back on the page; the rest is cut off with "…".
+MAX_ECHO_LENGTH = 60
+#: A radius as the form writes it: a few ASCII digits ("²" and "①" are digits to str.isdigit, not to int).
+_RADIUS = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,21 @@ def _text(value: str) -> str:
     return " ".join(value.split())[:MAX_TEXT_LENGTH]
 
 
+def echo(value: str) -> str:
+    """A value from a link (or typed by a patient) as Markdown that shows it as plain text, shortened."""
+    text = " ".join(value.split())
+    if len(text) > MAX_ECHO_LENGTH:
+        text = text[:MAX_ECHO_LENGTH].rstrip() + "…"
+    return escape_markdown(text)
+
+
+def _note(template: str, *values: str) -> str:
+    """A note about a link, with every value taken from the link passed through `echo`."""
+    return template.format(*(echo(value) for value in values))
+
+
 def from_query_params(params: Mapping[str, str], library: ConditionLibrary) -> tuple[SearchRequest, list[str]]:
-    """Read a search from URL parameters; returns it with notes about anything that was ignored."""
+    """Read a search from URL parameters; returns it with notes (Markdown) about anything that was ignored."""
     notes: list[str] = []
     request = SearchRequest(
         location=_text(params.get("location", "")),
@@ -64,18 +84,18 @@ def from_query_params(params: Mapping[str, str], library: ConditionLibrary) -> t
         telehealth=params.get("telehealth", "") in {"1", "true", "yes"},
     )
     if radius := params.get("radius", ""):
-        if radius.isdigit() and int(radius) in RADIUS_CHOICES_MILES:
+        if _RADIUS.fullmatch(radius) and int(radius) in RADIUS_CHOICES_MILES:
             request = replace(request, radius_miles=int(radius))
         else:
-            notes.append(f"The link asked for a radius of “{_text(radius)}”; we used {DEFAULT_RADIUS_MILES} miles.")
+            notes.append(_note(f"The link asked for a radius of “{{}}”; we used {DEFAULT_RADIUS_MILES} miles.", radius))
     wanted = [part.strip() for part in params.get("sub", "").split(",") if part.strip()]
     slugs = [slug for slug in wanted if slug in vocabulary.LABELS]
     if unknown := [part for part in wanted if part not in vocabulary.LABELS]:
-        notes.append("The link named subspecialties we do not list, which were left out: " + ", ".join(unknown))
+        notes.append(_note("The link named subspecialties we do not list, which were left out: {}", ", ".join(unknown)))
     request = replace(request, subspecialties=tuple(dict.fromkeys(slugs)))
     if condition := params.get("condition", ""):
         if library.get(condition):
             request = replace(request, condition=condition)
         else:
-            notes.append(f"The link named a condition we do not have a page for (“{_text(condition)}”).")
+            notes.append(_note("The link named a condition we do not have a page for (“{}”).", condition))
     return request, notes

@@ -16,7 +16,7 @@ from finder.location import Location
 from finder.mapping import build_map
 from finder.safety import directions_url, escape_markdown, markdown_link, safe_url, tel_url
 from finder.search import SearchResult
-from finder.search_request import SearchRequest
+from finder.search_request import SearchRequest, echo
 
 HOME_PAGE = "app.py"
 FIND_PAGE = "pages/find.py"
@@ -131,7 +131,8 @@ def results_map(results: pd.DataFrame, where: Location, radius_miles: float) -> 
 
 
 def search_summary(request: SearchRequest, library: ConditionLibrary) -> str:
-    """One line saying what was searched, for the folded search form's label."""
+    """One line saying what was searched, for the folded search form's label (Markdown, each part
+    shortened and escaped: the location may come from a link anyone wrote)."""
     if not request.location:
         return "Search"
     condition = library.get(request.condition)
@@ -142,7 +143,7 @@ def search_summary(request: SearchRequest, library: ConditionLibrary) -> str:
         condition.title if condition else "",
         ", ".join(kinds) if kinds and not condition else "",
     ]
-    return "Change search: " + escape_markdown(" · ".join(part for part in parts if part))
+    return "Change search: " + " · ".join(echo(part) for part in parts if part)
 
 
 def search_results(result: SearchResult, where: Location, request: SearchRequest, state_key: str) -> None:

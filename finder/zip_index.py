@@ -47,7 +47,12 @@ def state_code(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def zip_table() -> pd.DataFrame:
-    """Every ZIP code with its centroid, city and state, indexed by the 5-digit string."""
+    """Every ZIP code with a known centroid, with its city and state, indexed by the 5-digit string.
+
+    The bundled data gives some ZIPs (military APO/FPO addresses, a few in the territories) the
+    position 0,0, a point in the Atlantic. They are left out: a search there, or a specialist
+    placed there, would be wrong, and "we do not know that ZIP" is the honest answer.
+    """
     rows = zipcodes.list_all()
     table = pd.DataFrame(
         {
@@ -59,7 +64,8 @@ def zip_table() -> pd.DataFrame:
             "standard": [r["zip_code_type"] == "STANDARD" for r in rows],
         }
     )
-    return table.set_index("zip")
+    no_position = table["lat"].eq(0) & table["lon"].eq(0)
+    return table[~no_position].set_index("zip")
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ library = app_data.condition_library()
 request, notes = from_query_params(st.query_params.to_dict(), library)
 
 st.title("Find a neurology specialist")
-for note in notes:
+for note in notes:  # Markdown with every value from the link already escaped
     st.info(note)
 
 conditions = {c.slug: c.title for c in library.alphabetical()}
@@ -94,10 +94,12 @@ if not request.location:
 try:
     where = app_data.locate(request.location)
 except LocationError as problem:
-    st.error(str(problem), icon="📍")
+    st.error(escape_markdown(problem), icon="📍")  # it may quote the location from the link
     st.stop()
 if where.approximate:
-    st.warning(f"We could not look up the exact address, so we searched around {where.label}.", icon="📍")
+    st.warning(
+        f"We could not look up the exact address, so we searched around {escape_markdown(where.label)}.", icon="📍"
+    )
 
 wanted = request.subspecialties_for(library)
 criteria = SearchCriteria(

@@ -1,10 +1,12 @@
 """Location lookup: ZIP and city offline, street addresses through Nominatim faked at its HTTP edge."""
 
 import pytest
+import zipcodes
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut
 
 from finder.geocoding import nominatim
 from finder.location import LocationError, resolve_location
+from finder.zip_index import zip_centroid, zip_table
 from tests.fakes import FakeNominatim, nominatim_place
 
 
@@ -84,3 +86,14 @@ def test_no_geocoder_falls_back_to_city_in_the_address() -> None:
     place = resolve_location("1 Main St, Boulder, CO", geocode=None)
     assert place.approximate
     assert place.label == "Boulder, CO"
+
+
+def test_zip_codes_the_data_places_at_0_0_are_unknown_not_in_the_atlantic() -> None:
+    """APO/FPO ZIPs have no position in the bundled data; they must not become a search at 0,0."""
+    raw = {row["zip_code"]: row for row in zipcodes.list_all()}
+    nowhere = sorted(code for code, row in raw.items() if float(row["lat"]) == 0 and float(row["long"]) == 0)
+    assert nowhere, "the bundled data no longer has 0,0 ZIPs; this test can go"
+    assert all(zip_centroid(code) is None for code in nowhere)
+    with pytest.raises(LocationError, match=nowhere[0]):
+        resolve_location(nowhere[0])
+    assert (zip_table()["lat"].abs() + zip_table()["lon"].abs()).gt(0).all()

@@ -9,8 +9,9 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from finder import app_data, vocabulary
+from finder import app_data, table_cache, vocabulary
 from finder.conditions import CONDITIONS_DIR, ConditionLibrary
+from tests.helpers_csv import csv_bytes, specialists
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 FIND = "pages/find.py"
@@ -84,14 +85,15 @@ def test_show_more_adds_the_next_nearest_cards() -> None:
 def test_bad_zip_shows_an_error_and_no_exception() -> None:
     app = search(open_page(FIND), "99999")
     assert not app.exception
-    assert [error.value for error in app.error] == ["We could not find the ZIP code 99999. Check the five digits."]
+    shown = [error.value.replace("\\", "") for error in app.error]  # the message is escaped Markdown
+    assert shown == ["We could not find the ZIP code 99999. Check the five digits."]
     assert distances(app) == []
 
 
 def test_street_address_without_geocoder_falls_back_to_its_city() -> None:
     app = search(open_page(FIND), "200 E Randolph St, Chicago, IL")
     assert not app.exception
-    assert "searched around Chicago, IL" in app.warning[0].value
+    assert "searched around Chicago, IL" in app.warning[0].value.replace("\\", "")
     assert distances(app)
 
 
@@ -228,3 +230,17 @@ def test_a_broken_specialists_file_gives_patients_a_message_not_a_traceback(
     app = open_page(FIND, location="60614")
     assert not app.exception
     assert "not available right now" in app.error[0].value
+
+
+def test_an_edited_specialists_file_is_served_at_once_never_a_stale_checked_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked copies on disk are keyed by the file's content, so neither an edit nor a restart serves an old list."""
+    listed = tmp_path / "specialists.csv"
+    monkeypatch.setattr(app_data, "SPECIALISTS_CSV", listed)
+    monkeypatch.setattr(table_cache, "DEFAULT_CACHE_DIR", tmp_path / "checked")
+    for count in (3, 5, 3):  # the last one is already on disk, but so is the 5-row copy
+        listed.write_bytes(csv_bytes(specialists(count)))
+        app_data._load_bundled.clear()  # as after a restart: only the copies on disk remain
+        assert len(distances(open_page(FIND, location="60606"))) == count
+    assert len(list((tmp_path / "checked").glob("*.parquet"))) == 2

@@ -1,0 +1,86 @@
+"""The checked-copy cache makes loading faster, never wrong: new bytes or new checking code mean checking again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from finder import table_cache
+from finder.csv_io import load_specialists
+from finder.validation import ValidationReport
+from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
+
+
+class CountingCheck:
+    """The real loader, counting how often the cache had to call it."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, data: bytes) -> ValidationReport:
+        self.calls += 1
+        return load_specialists(data)
+
+
+def a_file(**changes: str) -> bytes:
+    rows = specialists(5)
+    rows[1].update(changes)
+    rows.append({**VALID_ROW, "id": "NF-9", "zip": "99999"})  # a row with an error, reported and left out
+    return csv_bytes(rows)
+
+
+def assert_same(first: ValidationReport, second: ValidationReport) -> None:
+    pd.testing.assert_frame_equal(first.specialists, second.specialists)
+    assert first.problems == second.problems and first.rows_read == second.rows_read
+
+
+def test_a_second_load_of_the_same_bytes_reads_the_checked_copy(tmp_path: Path) -> None:
+    check = CountingCheck()
+    first = table_cache.checked(a_file(), check, tmp_path)
+    second = table_cache.checked(a_file(), check, tmp_path)
+    assert check.calls == 1
+    assert_same(first, second)
+    assert first.errors and len(first.specialists) == 5
+
+
+def test_any_change_to_the_file_is_checked_again(tmp_path: Path) -> None:
+    check = CountingCheck()
+    table_cache.checked(a_file(), check, tmp_path)
+    changed = table_cache.checked(a_file(phone="(312) 555-0199"), check, tmp_path)
+    assert check.calls == 2
+    assert "(312) 555-0199" in changed.specialists["phone"].tolist()
+
+
+def test_new_checking_code_retires_old_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check = CountingCheck()
+    table_cache.checked(a_file(), check, tmp_path)
+    monkeypatch.setattr(table_cache, "_CODE_FINGERPRINT", "changed-rules")
+    table_cache.checked(a_file(), check, tmp_path)
+    assert check.calls == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"not parquet at all"])
+def test_a_damaged_copy_means_checking_again(tmp_path: Path, damage: bytes) -> None:
+    check = CountingCheck()
+    first = table_cache.checked(a_file(), check, tmp_path)
+    (copy,) = tmp_path.glob("*.parquet")
+    copy.write_bytes(damage)
+    assert_same(first, table_cache.checked(a_file(), check, tmp_path))
+    assert check.calls == 2
+
+
+def test_a_disk_that_cannot_keep_copies_still_serves_the_list(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    check = CountingCheck()
+    report = table_cache.checked(a_file(), check, blocked)
+    assert len(report.specialists) == 5 and check.calls == 1
+
+
+def test_only_the_newest_copies_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table_cache, "MAX_COPIES", 2)
+    for number in range(4):
+        table_cache.checked(a_file(phone=f"(312) 555-01{number:02d}"), CountingCheck(), tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2 and len(list(tmp_path.glob("*.parquet"))) == 2
