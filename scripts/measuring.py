@@ -86,12 +86,14 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running `streamlit run app.py` on loopback; `started` is perf_counter() just before it was launched."""
+    """A running `streamlit run app.py` on loopback: perf_counter() just before it was launched, and when it
+    first answered its health check."""
 
     process: subprocess.Popen[bytes]
     port: int
     started: float
     log: Path
+    ready: float = math.nan
 
     @property
     def stream_url(self) -> str:
@@ -140,6 +142,7 @@ def serve(app_folder: Path, temp_folder: Path, options: Sequence[str] = ()) -> I
             if process.poll() is not None or time.perf_counter() > deadline:
                 raise RuntimeError(f"streamlit did not start on port {port}; its output:\n{server.output()}")
             time.sleep(0.02)
+        server.ready = time.perf_counter()
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited (another program answers on port {port}):\n{server.output()}")
         yield server
