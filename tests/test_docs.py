@@ -1,5 +1,6 @@
 """The staff guide must keep up with the code: every column and subspecialty is explained there."""
 
+import re
 from pathlib import Path
 
 from finder.columns import ALL_COLUMNS
@@ -22,3 +23,21 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in readme
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_script_the_readme_runs_exists() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"python (scripts/\w+\.py)", readme))
+    assert {"scripts/benchmark.py", "scripts/load_test.py"} <= named
+    assert [script for script in sorted(named) if not (ROOT / script).is_file()] == []
+
+
+def test_container_runs_the_app_unprivileged_with_a_health_check_and_no_secrets() -> None:
+    lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    dockerfile = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, flags=re.MULTILINE)
+    assert users and users[-1].split(":")[0] not in {"root", "0"}
+    assert re.search(r"^HEALTHCHECK .*\n?.*/_stcore/health", dockerfile, flags=re.MULTILINE)
+    assert "-r requirements.txt" in dockerfile and "requirements-dev" not in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert ".streamlit/secrets.toml" in ignored
