@@ -8,6 +8,8 @@ import streamlit as st
 from finder import app_data, ui
 from finder.safety import escape_markdown
 
+QUERY_KEY = "condition-search"
+
 ui.page_setup("Learn about conditions")
 library = app_data.condition_library()
 slug = st.query_params.get("condition", "")
@@ -23,9 +25,13 @@ st.title("Learn about conditions")
 if slug:
     st.warning("We do not have a page for that condition yet. Here is everything we do have.")
 ui.disclaimer()
+# The box starts from the link's ?q= once; after that the box is the source and the URL follows it.
+# (Passing the URL as the box's value made every change a new widget, so every second search was lost.)
+if QUERY_KEY not in st.session_state:
+    st.session_state[QUERY_KEY] = st.query_params.get("q", "")[:200]
 query = st.text_input(
     "Search by condition or symptom",
-    value=st.query_params.get("q", ""),
+    key=QUERY_KEY,
     placeholder="for example: jerks, shaking, seizure, memory loss",
     max_chars=200,
 )
