@@ -24,8 +24,10 @@ with st.form("quick-search"):
         placeholder="for example 60614, or Denver, CO",
         max_chars=200,
     )
-    if st.form_submit_button("Find specialists near me", type="primary") and where.strip():
-        st.switch_page(ui.FIND_PAGE, query_params={"location": where.strip()})
+    if st.form_submit_button("Find specialists near me", type="primary"):
+        if where.strip():
+            st.switch_page(ui.FIND_PAGE, query_params={"location": where.strip()})
+        st.warning("Type where you are first: a ZIP code like 60614, or a city and state like Denver, CO.", icon="📍")
 
 with st.form("symptom"):
     symptom = st.text_input(
@@ -33,8 +35,10 @@ with st.form("symptom"):
         placeholder="for example: my arm jerks",
         max_chars=200,
     )
-    if st.form_submit_button("Look it up") and symptom.strip():
-        st.switch_page(ui.CONDITIONS_PAGE, query_params={"q": symptom.strip()})
+    if st.form_submit_button("Look it up"):
+        if symptom.strip():
+            st.switch_page(ui.CONDITIONS_PAGE, query_params={"q": symptom.strip()})
+        st.warning("Type what is happening first, for example “my hand shakes” or “dizzy”.", icon="💬")
 
 find, learn = st.columns(2)
 with find, st.container(border=True):

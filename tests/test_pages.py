@@ -53,6 +53,14 @@ def test_home_page_location_box_goes_straight_to_results() -> None:
     assert distances(results)
 
 
+@pytest.mark.parametrize(("button", "hint"), [("Find specialists near me", "ZIP code"), ("Look it up", "dizzy")])
+def test_home_page_says_what_to_type_when_a_box_is_submitted_empty(button: str, hint: str) -> None:
+    app = open_page()
+    app = next(widget for widget in app.button if widget.label == button).click().run()
+    assert not app.exception
+    assert [warning.value for warning in app.warning if hint in warning.value]
+
+
 def test_home_page_sends_people_to_search_and_conditions() -> None:
     app = open_page()
     assert not app.exception
