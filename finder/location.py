@@ -17,6 +17,18 @@ _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _TRAILING_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
 _CITY_NAME = re.compile(r"^[A-Za-z .,'\-]+$")
 MAX_QUERY_LENGTH = 200
+#: What people type for the biggest cities, which the ZIP data does not know by these names.
+CITY_NICKNAMES = {
+    "nyc": "New York, NY",
+    "new york city": "New York, NY",
+    "la": "Los Angeles, CA",
+    "sf": "San Francisco, CA",
+    "dc": "Washington, DC",
+    "washington dc": "Washington, DC",
+    "philly": "Philadelphia, PA",
+    "nola": "New Orleans, LA",
+    "vegas": "Las Vegas, NV",
+}
 
 
 @dataclass(frozen=True)
@@ -49,18 +61,26 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
         return city
 
     if geocode is None:
-        return _fallback(query, "Street addresses need the online address service, which is switched off.")
+        if not any(character.isdigit() for character in query):
+            # No number, so not a street address: a place name the offline data does not know.
+            raise LocationError(_not_found(query))
+        return _fallback(query, "We cannot look up street addresses right now.")
     try:
         place = geocode(query)
     except GeocodingError as error:
         return _fallback(query, str(error))
     if place is None:
-        raise LocationError(f"We could not find “{query}”. Try a ZIP code or a city and state, like “Denver, CO”.")
+        raise LocationError(_not_found(query))
     return Location(place.lat, place.lon, place.label)
 
 
+def _not_found(query: str) -> str:
+    return f"We could not find “{query}”. Try a ZIP code like 60614, or a city and state like “Denver, CO”."
+
+
 def _offline_city(query: str) -> Location | None:
-    """'City, ST', 'City State' or a city name alone, from the bundled ZIP data."""
+    """'City, ST', 'City State', a city name alone or a common nickname ('NYC'), from the bundled ZIP data."""
+    query = CITY_NICKNAMES.get(query.lower().replace(".", ""), query)
     if not _CITY_NAME.match(query):
         return None
     if "," in query:

@@ -97,3 +97,24 @@ def test_zip_codes_the_data_places_at_0_0_are_unknown_not_in_the_atlantic() -> N
     with pytest.raises(LocationError, match=nowhere[0]):
         resolve_location(nowhere[0])
     assert (zip_table()["lat"].abs() + zip_table()["lon"].abs()).gt(0).all()
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("NYC", "New York, NY"),
+        ("la", "Los Angeles, CA"),
+        ("D.C.", "Washington, DC"),
+        ("St Louis, MO", "Saint Louis, MO"),
+    ],
+)
+def test_common_city_nicknames_are_found_offline(typed: str, label: str) -> None:
+    assert resolve_location(typed).label == label
+
+
+@pytest.mark.parametrize("typed", ["abc", "Gotham City", "zzzz, QQ"])
+def test_an_unknown_place_name_is_not_found_not_blamed_on_the_address_service(typed: str) -> None:
+    with pytest.raises(LocationError) as problem:
+        resolve_location(typed)
+    assert str(problem.value).startswith(f"We could not find “{typed}”.") and "60614" in str(problem.value)
+    assert "address" not in str(problem.value)
