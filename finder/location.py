@@ -11,12 +11,17 @@ import re
 from dataclasses import dataclass
 
 from finder.geocoding import Geocode, GeocodingError
-from finder.zip_index import city_centroid, state_code, zip_centroid
+from finder.zip_index import city_candidates, city_centroid, state_code, zip_centroid
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _TRAILING_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
 _CITY_NAME = re.compile(r"^[A-Za-z .,'\-]+$")
 MAX_QUERY_LENGTH = 200
+#: A bare city name means the biggest city of that name only when it has this many times the ZIP codes
+#: of the next one (Denver, CO over Denver, IA); otherwise the patient is asked (Springfield).
+DOMINANT_CITY_RATIO = 3
+#: At most this many places are offered for a name several states share.
+MAX_CHOICES = 6
 #: What people type for the biggest cities, which the ZIP data does not know by these names.
 CITY_NICKNAMES = {
     "nyc": "New York, NY",
@@ -37,10 +42,20 @@ class Location:
     lon: float
     label: str
     approximate: bool = False
+    #: Other places with the same name, when a bare city name was taken to mean the biggest one.
+    alternatives: tuple[str, ...] = ()
 
 
 class LocationError(ValueError):
     """A location we could not place; the message tells the patient what to try instead."""
+
+
+class AmbiguousLocation(LocationError):
+    """A city name several states share, none clearly the one meant; `choices` are 'City, ST' labels."""
+
+    def __init__(self, message: str, choices: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.choices = choices
 
 
 def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
@@ -92,8 +107,19 @@ def _offline_city(query: str) -> Location | None:
     for city, state in splits:
         if (code := state_code(state)) and (found := city_centroid(city, code)):
             return Location(*found)
-    found = city_centroid(query) if "," not in query else None
-    return Location(*found) if found else None
+    return None if "," in query else _only_city(query)
+
+
+def _only_city(name: str) -> Location | None:
+    """A city name without a state: the biggest of that name when it clearly dominates, else ask which."""
+    candidates = city_candidates(name)
+    if not candidates:
+        return None
+    labels = tuple(label for _, _, label, _ in candidates[:MAX_CHOICES])
+    if len(candidates) > 1 and candidates[0][3] < DOMINANT_CITY_RATIO * candidates[1][3]:
+        raise AmbiguousLocation(f"There is more than one {name.strip().title()}. Which one do you mean?", labels)
+    lat, lon, label, _ = candidates[0]
+    return Location(lat, lon, label, alternatives=labels[1:])
 
 
 def _fallback(query: str, reason: str) -> Location:

@@ -5,6 +5,8 @@ Everything staff or patients typed is escaped here before it reaches Markdown or
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -12,7 +14,7 @@ from streamlit_folium import st_folium
 from finder import npi, vocabulary
 from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
 from finder.csv_write import spreadsheet_csv_bytes
-from finder.location import Location
+from finder.location import AmbiguousLocation, Location
 from finder.mapping import build_map
 from finder.safety import directions_url, escape_markdown, markdown_link, safe_url, tel_url
 from finder.search import SearchResult
@@ -130,6 +132,27 @@ def results_map(results: pd.DataFrame, where: Location, radius_miles: float) -> 
     """The folium map; returned_objects=[] keeps pan and zoom from re-running the page."""
     fmap = build_map(results, (where.lat, where.lon), radius_miles, where.label)
     st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="results-map")
+
+
+def place_links(labels: tuple[str, ...], request: SearchRequest) -> None:
+    """One link per place: the same search at that place, so the patient taps instead of retyping."""
+    for label in labels:
+        params = replace(request, location=label).to_query_params()
+        st.page_link(FIND_PAGE, label=label, icon="📍", query_params=params)
+
+
+def which_place(problem: AmbiguousLocation, request: SearchRequest) -> None:
+    """A city name several states share: ask which one, biggest first, instead of guessing."""
+    st.warning(escape_markdown(problem), icon="📍")
+    place_links(problem.choices, request)
+
+
+def other_places(where: Location, request: SearchRequest) -> None:
+    """Say which of several same-named cities was searched, and offer the others."""
+    if where.alternatives:
+        st.info(f"Showing {escape_markdown(where.label)}. Did you mean another place with this name?", icon="📍")
+        with st.expander("Other places with this name"):
+            place_links(where.alternatives, request)
 
 
 def search_summary(request: SearchRequest, library: ConditionLibrary) -> str:

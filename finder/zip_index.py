@@ -91,19 +91,21 @@ def zip_centroid(zip_code: str) -> tuple[float, float, str] | None:
     return float(row["lat"]), float(row["lon"]), f"{row['city']}, {row['state']}"
 
 
-def city_centroid(city: str, state: str | None = None) -> tuple[float, float, str] | None:
-    """(lat, lon, 'City, ST') for a city, or None when we do not know it.
-
-    Without a state, the best-known city of that name (the one with most ZIP codes) is
-    taken: "Chicago" means Chicago, IL; the label says which one was chosen.
-    """
+def city_centroid(city: str, state: str) -> tuple[float, float, str] | None:
+    """(lat, lon, 'City, ST') for a city in a state, or None when we do not know it."""
     table = city_table()
     key = city_key(city)
-    if state is None:
-        if key not in table.index.get_level_values("city_key"):
-            return None
-        state = str(table.loc[key, "zips"].idxmax())
     if (key, state) not in table.index:
         return None
     row = table.loc[(key, state)]
     return float(row["lat"]), float(row["lon"]), f"{row['city']}, {state}"
+
+
+def city_candidates(city: str) -> list[tuple[float, float, str, int]]:
+    """Every state's city of that name as (lat, lon, 'City, ST', ZIP count), the biggest first."""
+    table = city_table()
+    key = city_key(city)
+    if key not in table.index.get_level_values("city_key"):
+        return []
+    rows = table.loc[key].sort_values("zips", ascending=False, kind="stable")
+    return [(float(row.lat), float(row.lon), f"{row.city}, {state}", int(row.zips)) for state, row in rows.iterrows()]

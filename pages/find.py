@@ -6,7 +6,7 @@ The search lives in the URL (st.query_params), so every search can be bookmarked
 import streamlit as st
 
 from finder import app_data, ui, vocabulary
-from finder.location import LocationError
+from finder.location import AmbiguousLocation, LocationError
 from finder.safety import escape_markdown
 from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, search
 from finder.search_request import GENDERS, SearchRequest, from_query_params
@@ -105,9 +105,13 @@ if not request.location:
 
 try:
     where = app_data.locate(request.location)
+except AmbiguousLocation as problem:
+    ui.which_place(problem, request)
+    st.stop()
 except LocationError as problem:
     st.error(escape_markdown(problem), icon="📍")  # it may quote the location from the link
     st.stop()
+ui.other_places(where, request)
 if where.approximate:
     st.warning(
         f"We could not look up the exact address, so we searched around {escape_markdown(where.label)}.", icon="📍"

@@ -5,7 +5,7 @@ import zipcodes
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut
 
 from finder.geocoding import nominatim
-from finder.location import LocationError, resolve_location
+from finder.location import AmbiguousLocation, LocationError, resolve_location
 from finder.zip_index import zip_centroid, zip_table
 from tests.fakes import FakeNominatim, nominatim_place
 
@@ -118,3 +118,17 @@ def test_an_unknown_place_name_is_not_found_not_blamed_on_the_address_service(ty
         resolve_location(typed)
     assert str(problem.value).startswith(f"We could not find “{typed}”.") and "60614" in str(problem.value)
     assert "address" not in str(problem.value)
+
+
+def test_a_city_name_several_states_share_asks_which_one_biggest_first() -> None:
+    with pytest.raises(AmbiguousLocation) as problem:
+        resolve_location("springfield")
+    assert str(problem.value) == "There is more than one Springfield. Which one do you mean?"
+    assert problem.value.choices[:3] == ("Springfield, MA", "Springfield, IL", "Springfield, MO")
+
+
+def test_a_city_that_dwarfs_its_namesakes_is_searched_and_says_so() -> None:
+    place = resolve_location("Denver")
+    assert place.label == "Denver, CO"
+    assert "Denver, IA" in place.alternatives and len(place.alternatives) <= 5
+    assert resolve_location("Chicago").alternatives == ()

@@ -90,6 +90,28 @@ def test_show_more_adds_the_next_nearest_cards() -> None:
     assert len(shown) == 40 and shown[:20] == first and shown == sorted(shown)
 
 
+def test_an_ambiguous_city_asks_which_one_with_a_link_each_keeping_the_filters() -> None:
+    app = open_page(FIND, location="Springfield", radius="50", sub="epilepsy")
+    assert not app.exception
+    assert "more than one Springfield" in app.warning[0].value
+    choices = {link.label: link for link in app.get("page_link") if link.label.startswith("Springfield, ")}
+    assert list(choices)[:2] == ["Springfield, MA", "Springfield, IL"]
+    assert distances(app) == []  # nothing is searched until the patient chooses
+    illinois = dict(parse_qsl(choices["Springfield, IL"].proto.query_string))
+    assert illinois == {"location": "Springfield, IL", "radius": "50", "sub": "epilepsy"}
+    chosen = open_page(FIND, **illinois)
+    outcome = [alert.value.replace("\\", "") for alert in (*chosen.success, *chosen.warning)]
+    assert any("within 50 miles of Springfield, IL" in text for text in outcome)
+
+
+def test_a_city_searched_among_namesakes_says_which_and_offers_the_others() -> None:
+    app = open_page(FIND, location="Denver")
+    assert not app.exception
+    assert app.info[0].value.replace("\\", "").startswith("Showing Denver, CO.")
+    assert any(link.label == "Denver, IA" for link in app.get("page_link"))
+    assert distances(app)
+
+
 def test_bad_zip_shows_an_error_and_no_exception() -> None:
     app = search(open_page(FIND), "99999")
     assert not app.exception
