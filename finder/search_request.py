@@ -53,6 +53,24 @@ class SearchRequest:
         }
         return {key: value for key, value in params.items() if value}
 
+    def active_filters(self) -> list[tuple[str, SearchRequest]]:
+        """Each filter narrowing this search, as (plain words for it, the same search without it)."""
+        filters = [
+            (vocabulary.LABELS[slug], replace(self, subspecialties=tuple(s for s in self.subspecialties if s != slug)))
+            for slug in self.subspecialties
+        ]
+        if self.accepting_new_patients:
+            filters.append(("accepting new patients", replace(self, accepting_new_patients=False)))
+        if self.telehealth:
+            filters.append(("video visits", replace(self, telehealth=False)))
+        if self.language:
+            filters.append((f"speaks {self.language}", replace(self, language="")))
+        if self.name:
+            filters.append((f"name contains “{self.name}”", replace(self, name="")))
+        if self.gender:
+            filters.append((f"{self.gender} doctor", replace(self, gender="")))
+        return filters
+
     def subspecialties_for(self, library: ConditionLibrary) -> tuple[str, ...]:
         """The chosen subspecialties plus those that treat the chosen condition, without repeats."""
         condition = library.get(self.condition)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from finder import npi, vocabulary
+from finder import npi
 from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
 from finder.csv_write import spreadsheet_csv_bytes
 from finder.location import AmbiguousLocation, Location
@@ -156,19 +156,29 @@ def other_places(where: Location, request: SearchRequest) -> None:
 
 
 def search_summary(request: SearchRequest, library: ConditionLibrary) -> str:
-    """One line saying what was searched, for the folded search form's label (Markdown, each part
-    shortened and escaped: the location may come from a link anyone wrote)."""
+    """One line saying what was searched, every filter included, for the folded search form's label
+    (Markdown, each part shortened and escaped: the location may come from a link anyone wrote)."""
     if not request.location:
         return "Search"
     condition = library.get(request.condition)
-    kinds = [vocabulary.LABELS[slug] for slug in request.subspecialties]
     parts = [
         request.location,
         f"{request.radius_miles} miles",
         condition.title if condition else "",
-        ", ".join(kinds) if kinds and not condition else "",
+        *(words for words, _ in request.active_filters()),
     ]
     return "Change search: " + " · ".join(echo(part) for part in parts if part)
+
+
+def removable_filters(request: SearchRequest) -> None:
+    """The active filters as links that each rerun the search without that filter: one tap, no form."""
+    filters = request.active_filters()
+    if not filters:
+        return
+    st.caption("Filters in use (tap one to remove it):")
+    with st.container(horizontal=True):
+        for words, without in filters:
+            st.page_link(FIND_PAGE, label=f"✕ {echo(words)}", query_params=without.to_query_params())
 
 
 def search_results(result: SearchResult, where: Location, request: SearchRequest, state_key: str) -> None:

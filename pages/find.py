@@ -102,6 +102,7 @@ if chosen := library.get(request.condition):
 if not request.location:
     st.markdown("Enter where you are to see the nearest specialists, sorted by distance.")
     st.stop()
+ui.removable_filters(request)
 
 try:
     where = app_data.locate(request.location)

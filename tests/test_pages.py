@@ -112,6 +112,21 @@ def test_a_city_searched_among_namesakes_says_which_and_offers_the_others() -> N
     assert distances(app)
 
 
+def test_a_shared_link_shows_every_filter_and_each_removes_in_one_tap() -> None:
+    app = open_page(
+        FIND, location="10001", radius="50", sub="epilepsy", accepting="1", telehealth="1", language="Spanish"
+    )
+    assert not app.exception
+    summary = app.expander[0].label.replace("\\", "")
+    for words in ("10001", "50 miles", "Epilepsy", "accepting new patients", "video visits", "speaks Spanish"):
+        assert words in summary
+    removers = {link.label: dict(parse_qsl(link.proto.query_string)) for link in app.get("page_link")}
+    assert removers["✕ speaks Spanish"] == {
+        "location": "10001", "radius": "50", "sub": "epilepsy", "accepting": "1", "telehealth": "1",
+    }  # fmt: skip
+    assert "sub" not in removers["✕ Epilepsy"] and removers["✕ Epilepsy"]["language"] == "Spanish"
+
+
 def test_bad_zip_shows_an_error_and_no_exception() -> None:
     app = search(open_page(FIND), "99999")
     assert not app.exception

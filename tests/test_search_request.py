@@ -8,6 +8,7 @@ link, image, HTML or formatting, and of bounded length.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -132,11 +133,13 @@ def test_search_summary_shows_the_search_as_plain_text(library: ConditionLibrary
     assert label == f"Change search: {image}{'x' * (MAX_ECHO_LENGTH - len(image))}… · 10 miles"
     assert search_summary(SearchRequest(), library) == "Search"
     with_condition = SearchRequest(location="60614", condition="myoclonus", subspecialties=("epilepsy",))
-    assert plain_text(search_summary(with_condition, library)) == "Change search: 60614 · 25 miles · Myoclonus"
+    assert (
+        plain_text(search_summary(with_condition, library)) == "Change search: 60614 · 25 miles · Myoclonus · Epilepsy"
+    )
     with_kinds = SearchRequest(location="60614", subspecialties=("epilepsy", "headache-medicine"))
     assert (
         plain_text(search_summary(with_kinds, library))
-        == "Change search: 60614 · 25 miles · Epilepsy, Headache medicine"
+        == "Change search: 60614 · 25 miles · Epilepsy · Headache medicine"
     )
 
 
@@ -158,3 +161,18 @@ def test_any_link_gives_a_search_and_plain_bounded_notes(params: dict[str, str],
     for markdown in [*notes, search_summary(request, library)]:
         assert len(markdown) <= LONGEST_MARKDOWN
         plain_text(markdown)
+
+
+def test_every_active_filter_is_named_and_can_be_removed_alone() -> None:
+    request = SearchRequest(
+        location="10001", subspecialties=("epilepsy", "sleep-medicine"), accepting_new_patients=True,
+        telehealth=True, language="Spanish", name="Ruiz", gender="female",
+    )  # fmt: skip
+    filters = dict(request.active_filters())
+    assert list(filters) == [
+        "Epilepsy", "Sleep medicine", "accepting new patients", "video visits", "speaks Spanish",
+        "name contains “Ruiz”", "female doctor",
+    ]  # fmt: skip
+    assert filters["Epilepsy"] == replace(request, subspecialties=("sleep-medicine",))
+    assert filters["speaks Spanish"] == replace(request, language="")
+    assert SearchRequest(location="10001").active_filters() == []
