@@ -10,14 +10,17 @@ from finder.safety import escape_markdown
 
 QUERY_KEY = "condition-search"
 
-ui.page_setup("Learn about conditions")
 library = app_data.condition_library()
 slug = st.query_params.get("condition", "")
+condition = library.get(slug)
+ui.page_setup(condition.title if condition else "Learn about conditions")  # the browser tab names the page shown
 
-if condition := library.get(slug):
-    # Links within this page do not update the address bar; make it name the page shown, so it can be shared.
-    if st.query_params.to_dict() != {"condition": slug}:
-        st.query_params.from_dict({"condition": slug})
+if condition:
+    # A page link that only changes ?condition= does not update the address bar (Streamlit 1.67), and
+    # setting the same parameters again is skipped; writing them anew always reaches the browser, so
+    # the page can be reloaded, bookmarked and shared.
+    st.query_params.clear()
+    st.query_params["condition"] = slug
     ui.condition_page(condition, library)
     st.stop()
 

@@ -1,4 +1,4 @@
-"""Searching the condition library several times in a row, as a worried patient does, in a real browser."""
+"""The condition library in a real browser: searching several times in a row, and each page's own address."""
 
 from __future__ import annotations
 
@@ -44,3 +44,18 @@ def test_a_new_symptom_from_the_home_page_replaces_an_earlier_search(
     page.get_by_role("button", name="Look it up").click()
     expect(page.get_by_text("Conditions that match “dizzy”")).to_be_visible()
     expect(page.get_by_label(SEARCH_LABEL)).to_have_value("dizzy")
+
+
+def test_a_condition_opened_from_the_index_has_its_own_address_and_tab_title(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
+    page = new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{app_url}/conditions")
+    page.get_by_role("link", name="Myoclonus", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Myoclonus", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/conditions\?condition=myoclonus$"))
+    expect(page).to_have_title("Myoclonus · NeuroFinder")
+    page.reload()
+    expect(page.get_by_role("heading", name="Myoclonus", exact=True)).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", name="Learn about conditions")).to_be_visible()
