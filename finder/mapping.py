@@ -5,11 +5,10 @@ with its own Popup per result costs about a kilobyte of HTML and a Python object
 instead the results travel once as a compact JSON table (`SpecialistMarkers`) and the browser
 builds the markers, tooltips and popups from it.
 
-Nothing from the CSV is ever written into the page as HTML or script: the table is JSON made
-safe for a <script> element and for branca's templates (`json_for_script`), and the browser
-puts every text into the page with `textContent`. The one place text still goes through
-folium's own HTML (the centre's tooltip, inside a JavaScript template literal) passes through
-`escape_map_html`.
+Nothing from the CSV or the geocoder is ever written into the page as HTML or script: the
+table is JSON made safe for a <script> element and for branca's templates (`json_for_script`),
+the browser puts every text into the page with `textContent`, and no text at all goes through
+folium's own HTML templates (which paste it into JavaScript template literals).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from jinja2 import Template
 
 from finder import npi, vocabulary
 from finder.distance import METRES_PER_MILE
-from finder.safety import escape_map_html, json_for_script
+from finder.safety import json_for_script
 
 #: Above this many markers, nearby ones are grouped so the map stays readable on a phone.
 CLUSTER_THRESHOLD = 25
@@ -210,25 +209,17 @@ class SpecialistMarkers(MarkerCluster):
         )
 
 
-def build_map(
-    specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float, centre_label: str
-) -> folium.Map:
+def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> folium.Map:
     """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
     fmap = folium.Map(location=centre, zoom_start=10, control_scale=True, tiles="OpenStreetMap")
     folium.Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
-    # The patient's own dot sits in a pane above the pins and cluster bubbles, so it is never hidden.
-    folium.map.CustomPane(CENTRE_PANE, z_index=650, pointer_events=True).add_to(fmap)
-    you = folium.CircleMarker(
-        centre,
-        radius=8,
-        color=CENTRE_COLOUR,
-        fill=True,
-        fill_opacity=0.9,
-        tooltip=f"You: {escape_map_html(centre_label)}",
-    )
-    you.options["pane"] = CENTRE_PANE  # folium's CircleMarker does not pass a pane through itself
+    # The patient's own dot is drawn in a pane above the pins and cluster bubbles, so it is never hidden,
+    # but it takes no taps: a tap there opens the cluster beneath, and the dot has no focus box of its own.
+    folium.map.CustomPane(CENTRE_PANE, z_index=650).add_to(fmap)
+    you = folium.CircleMarker(centre, radius=7, color=CENTRE_COLOUR, weight=2, fill=True, fill_opacity=0.9)
+    you.options.update(pane=CENTRE_PANE, interactive=False)  # folium's CircleMarker passes neither itself
     you.add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(POPUP_STYLE), name="neurofinder-popup-style")
     if not specialists.empty:

@@ -113,7 +113,9 @@ def from_query_params(params: Mapping[str, str], library: ConditionLibrary) -> t
     wanted = [part.strip() for part in params.get("sub", "").split(",") if part.strip()]
     slugs = [slug for slug in wanted if slug in vocabulary.LABELS]
     if unknown := [part for part in wanted if part not in vocabulary.LABELS]:
-        notes.append(_note("The link named subspecialties we do not list, which were left out: {}", ", ".join(unknown)))
+        # Not repeated: free text from a link shown in the app's own box reads like a message from us.
+        kinds = "1 kind of specialist" if len(unknown) == 1 else f"{len(unknown)} kinds of specialist"
+        notes.append(f"The link named {kinds} we do not list, so the search leaves them out.")
     request = replace(request, subspecialties=tuple(dict.fromkeys(slugs)))
     if gender := params.get("gender", ""):
         if gender in GENDERS:

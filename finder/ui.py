@@ -130,7 +130,7 @@ def result_list(results: pd.DataFrame, state_key: str) -> None:
 
 def results_map(results: pd.DataFrame, where: Location, radius_miles: float) -> None:
     """The folium map; returned_objects=[] keeps pan and zoom from re-running the page."""
-    fmap = build_map(results, (where.lat, where.lon), radius_miles, where.label)
+    fmap = build_map(results, (where.lat, where.lon), radius_miles)
     st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="results-map")
 
 

@@ -6,7 +6,7 @@ The search lives in the URL (st.query_params), so every search can be bookmarked
 import streamlit as st
 
 from finder import app_data, ui, vocabulary
-from finder.location import AmbiguousLocation, LocationError
+from finder.location import AmbiguousLocation, Location, LocationError
 from finder.safety import escape_markdown
 from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, search
 from finder.search_request import GENDERS, SearchRequest, from_query_params
@@ -20,10 +20,19 @@ st.title("Find a neurology specialist")
 for note in notes:  # Markdown with every value from the link already escaped
     st.info(note)
 
+where: Location | None = None
+place_problem: LocationError | None = None
+if request.location:
+    try:
+        where = app_data.locate(request.location)
+    except LocationError as problem:
+        place_problem = problem
+
 conditions = {c.slug: c.title for c in library.alphabetical()}
 # With a search in the URL (a shared link, or after Search) the results matter most, so on a
-# phone the form folds away into one line that says what was searched.
-with st.expander(ui.search_summary(request, library), expanded=not request.location), st.form("search"):
+# phone the form folds away into one line that says what was searched; it stays open when there is
+# nothing to search yet or the place could not be found, so the patient can retype at once.
+with st.expander(ui.search_summary(request, library), expanded=where is None), st.form("search"):
     location = st.text_input(
         "ZIP code, city and state, or street address",
         value=request.location,
@@ -104,13 +113,11 @@ if not request.location:
     st.stop()
 ui.removable_filters(request)
 
-try:
-    where = app_data.locate(request.location)
-except AmbiguousLocation as problem:
-    ui.which_place(problem, request)
+if isinstance(place_problem, AmbiguousLocation):
+    ui.which_place(place_problem, request)
     st.stop()
-except LocationError as problem:
-    st.error(escape_markdown(problem), icon="📍")  # it may quote the location from the link
+if where is None:
+    st.error(escape_markdown(place_problem), icon="📍")  # it may quote the location from the link
     st.stop()
 ui.other_places(where, request)
 if where.approximate:

@@ -231,7 +231,7 @@ def map_figures(table: pd.DataFrame, rows: int, repeats: Repeats) -> list[Figure
     radius = float(shown["distance_miles"].iloc[-1])  # the search whose radius just reaches the last one shown
 
     def ours() -> str:
-        return build_map(shown, MAP_CENTRE, radius, "Kansas City, MO").get_root().render()
+        return build_map(shown, MAP_CENTRE, radius).get_root().render()
 
     def naive() -> str:
         return naive_map(shown, MAP_CENTRE, radius).get_root().render()

@@ -127,6 +127,13 @@ def test_a_shared_link_shows_every_filter_and_each_removes_in_one_tap() -> None:
     assert "sub" not in removers["✕ Epilepsy"] and removers["✕ Epilepsy"]["language"] == "Spanish"
 
 
+@pytest.mark.parametrize(("location", "form_open"), [("99999", True), ("Gotham City", True), ("10001", False)])
+def test_the_search_form_stays_open_when_the_place_could_not_be_found(location: str, form_open: bool) -> None:
+    app = open_page(FIND, location=location)
+    assert not app.exception
+    assert app.expander[0].proto.expanded is form_open
+
+
 def test_bad_zip_shows_an_error_and_no_exception() -> None:
     app = search(open_page(FIND), "99999")
     assert not app.exception
@@ -223,7 +230,7 @@ def test_a_hand_edited_link_with_odd_values_still_works() -> None:
     app = open_page(FIND, location="60614", radius="7", sub="epilepsy,podiatry", condition="nope")
     assert not app.exception
     notes = " ".join(info.value for info in app.info)
-    assert "radius of “7”" in notes and "podiatry" in notes and "“nope”" in notes
+    assert "radius of “7”" in notes and "1 kind of specialist we do not list" in notes and "“nope”" in notes
     assert distances(app)
 
 

@@ -111,6 +111,6 @@ def test_each_map_popup_can_link_to_the_npi_registry() -> None:
     markers = marker_table(search(table, SearchCriteria(*CENTRE)).matches, CENTRE)
     assert sorted(markers["npi"]) == [0, 0, int(npi(1))]
     assert markers["registry"] == "https://npiregistry.cms.hhs.gov/provider-view/"
-    page = build_map(search(table, SearchCriteria(*CENTRE)).matches, CENTRE, 25, "You").get_root().render()
+    page = build_map(search(table, SearchCriteria(*CENTRE)).matches, CENTRE, 25).get_root().render()
     assert page_table(page)["npi"] == markers["npi"]
     assert re.search(r'link\(\s*"NPI Registry",\s*table\.registry \+ registered', page)

@@ -98,8 +98,7 @@ def test_a_link_round_trips(library: ConditionLibrary) -> None:
     [
         (
             {"sub": "epilepsy,[Urgent: call 555-0100](https://evil.example/call)"},
-            "The link named subspecialties we do not list, which were left out: "
-            "[Urgent: call 555-0100](https://evil.example/call)",
+            "The link named 1 kind of specialist we do not list, so the search leaves them out.",
         ),
         (
             {"condition": "![](https://evil.example/pixel.png)"},

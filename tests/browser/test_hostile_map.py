@@ -78,7 +78,7 @@ def open_hostile_map(new_page: Callable[..., Page], count: int) -> tuple[Frame, 
     assert len(report.specialists) == count, [str(problem) for problem in report.errors]
     results = search(report.specialists, SearchCriteria(*CENTRE, radius_miles=50)).matches
     dialogs: list[str] = []
-    page = open_map(new_page, build_map(results, CENTRE, 50, ATTACKS[0] + ATTACKS[1]), dialogs)
+    page = open_map(new_page, build_map(results, CENTRE, 50), dialogs)
     return page.main_frame, dialogs
 
 

@@ -26,7 +26,7 @@ def test_a_popup_links_to_the_npi_registry_only_for_a_valid_npi(new_page: Callab
         {**VALID_ROW, "id": "NF-2", "name": "Mistyped", "npi": "1234567890", "latitude": "41.95"},
     ]
     found = search(load_specialists(csv_bytes(rows, columns=COLUMNS)).specialists, SearchCriteria(*CENTRE))
-    page = open_map(new_page, build_map(found.matches, CENTRE, 25, "60606"))
+    page = open_map(new_page, build_map(found.matches, CENTRE, 25))
     page.get_by_role("button", name="Registered").click()
     link = page.locator(".leaflet-popup", has_text="Registered").locator("a", has_text="NPI Registry")
     assert link.get_attribute("href") == f"https://npiregistry.cms.hhs.gov/provider-view/{npi(1)}"
