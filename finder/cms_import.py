@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from finder import provider_import as common
-from finder import registry_files, vocabulary
+from finder import vocabulary
 from finder.provenance import CMS_SOURCE
-from finder.registry_files import DamagedRows, Progress
+from finder.registry_files import Progress
 from finder.specialty_codes import cms_specialty_names, subspecialties_from_cms
 
 MEMBER_PATTERN = r".*\.csv"
@@ -104,15 +104,9 @@ def import_cms(
     """Read the Doctors and Clinicians file (or a .zip holding it) and return the neurologists, one row
     per practice address. Raises RegistryFileError when the file cannot be used."""
     started = time.monotonic()
-    stream = common.Stream(common.watch_set(watch))
-    damaged = DamagedRows()
-    with registry_files.open_source(path, MEMBER_PATTERN) as (source_stream, source):
-        header = registry_files.read_header(source_stream, path)
-        columns = registry_files.find_columns(header, FIELDS, REQUIRED, "the CMS Doctors and Clinicians file")
-        for batch in registry_files.batches(
-            source_stream, header, list(columns.values()), damaged, on_progress, source.size
-        ):
-            stream.add(batch, batch.column(columns["npi"]), classify(batch, columns))
+    stream, columns, source, damaged = common.stream_file(
+        path, MEMBER_PATTERN, FIELDS, REQUIRED, "the CMS Doctors and Clinicians file", classify, watch, on_progress
+    )
     candidates, folded = one_row_per_address(_candidates(stream.kept_text(columns)))
     if folded:
         stream.left_out[SAME_ADDRESS] += folded

@@ -20,9 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from finder import provider_import as common
-from finder import registry_files
 from finder.provenance import NPPES_SOURCE
-from finder.registry_files import DamagedRows, Progress
+from finder.registry_files import Progress
 from finder.specialty_codes import NEUROLOGY_CODES, subspecialties_from_nucc
 
 TAXONOMY_SLOTS = 15
@@ -142,16 +141,10 @@ def import_nppes(
     Raises RegistryFileError when the file cannot be used.
     """
     started = time.monotonic()
-    stream = common.Stream(common.watch_set(watch))
-    damaged = DamagedRows()
-    with registry_files.open_source(path, MEMBER_PATTERN) as (source_stream, source):
-        header = registry_files.read_header(source_stream, path)
-        columns = registry_files.find_columns(header, FIELDS, REQUIRED, "an NPPES npidata file")
-        release = release_of(source.name, path.name, source.modified, source_date)
-        for batch in registry_files.batches(
-            source_stream, header, list(columns.values()), damaged, on_progress, source.size
-        ):
-            stream.add(batch, batch.column(columns["npi"]), classify(batch, columns))
+    stream, columns, source, damaged = common.stream_file(
+        path, MEMBER_PATTERN, FIELDS, REQUIRED, "an NPPES npidata file", classify, watch, on_progress
+    )
+    release = release_of(source.name, path.name, source.modified, source_date)
     candidates = _candidates(stream.kept_text(columns))
     repeated = candidates["npi"].duplicated(keep="last")
     if repeated.any():

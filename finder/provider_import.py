@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -236,6 +237,36 @@ class Stream:
             return {key: pd.Series(dtype=object) for key in columns}
         table = pa.Table.from_batches(self.kept)
         return {key: registry_files.text(table.column(name)) for key, name in columns.items()}
+
+
+#: A reader's rule for one block: boolean masks per reason for leaving rows out, and "kept".
+Classify = Callable[[pa.RecordBatch, dict[str, str]], dict[str, pa.Array]]
+
+
+def stream_file(
+    path: Path,
+    member_pattern: str,
+    fields: Mapping[str, Sequence[str]],
+    required: Sequence[str],
+    kind: str,
+    classify: Classify,
+    watch: Iterable[str],
+    on_progress: registry_files.Progress | None,
+) -> tuple[Stream, dict[str, str], registry_files.SourceFile, DamagedRows]:
+    """Read a registry file (or the .zip holding it) block by block: `classify` keeps rows, the rest are counted.
+
+    Returns what was gathered, the file's name for each field, the file read and its damaged rows.
+    """
+    stream = Stream(watch_set(watch))
+    damaged = DamagedRows()
+    with registry_files.open_source(path, member_pattern) as (source_stream, source):
+        header = registry_files.read_header(source_stream, path)
+        columns = registry_files.find_columns(header, fields, required, kind)
+        for batch in registry_files.batches(
+            source_stream, header, list(columns.values()), damaged, on_progress, source.size
+        ):
+            stream.add(batch, batch.column(columns["npi"]), classify(batch, columns))
+    return stream, columns, source, damaged
 
 
 def candidates_table(text: dict[str, pd.Series], extra: tuple[str, ...] = ()) -> pd.DataFrame:
