@@ -12,13 +12,6 @@ them under CI=true, where a skip would be a green run that tested nothing.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
+from scripts.measuring import serve
 from tests.browser.cdn import NODE_MODULES, CdnRecorder
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +33,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 REQUIRED_PACKAGES = ("leaflet", "leaflet.markercluster", "jquery")
-STARTUP_TIMEOUT_SECONDS = 60.0
 
 
 def _unavailable(reason: str) -> None:
@@ -49,53 +42,15 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Base URL of `streamlit run app.py`, started once for all browser tests."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        *("-m", "streamlit", "run", "app.py"),
-        *("--server.headless", "true"),
-        *("--server.port", str(port)),
-        *("--server.address", "127.0.0.1"),
-        *("--browser.gatherUsageStats", "false"),
-    ]
-    env = {**os.environ, "NEUROFINDER_GEOCODER": "off"}
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-            while not _healthy(base_url):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    output = log.read().decode(errors="replace")
-                    state = f"exited with {server.returncode}" if server.poll() is not None else "did not answer"
-                    pytest.fail(f"streamlit {state} at {base_url}/_stcore/health; its output:\n{output}")
-                time.sleep(0.25)
-            yield base_url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of `streamlit run app.py`, started once for all browser tests (scripts/measuring.py's
+    server, which the benchmark and load test use too), with its own temporary folder."""
+    try:
+        with serve(REPO_ROOT, tmp_path_factory.mktemp("app-temp")) as server:
+            yield f"http://127.0.0.1:{server.port}"
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
