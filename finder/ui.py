@@ -6,6 +6,7 @@ Everything staff or patients typed is escaped here before it reaches Markdown or
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -120,12 +121,17 @@ def result_list(results: pd.DataFrame, state_key: str) -> None:
         )
     st.download_button(
         "Download this list (CSV)",
-        spreadsheet_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1)),
+        partial(results_csv, results),  # made when tapped, not on every page run (~100 ms for 8,000 results)
         file_name="neurology-specialists.csv",
         mime="text/csv",
         key=f"{state_key}-download",
         on_click="ignore",
     )
+
+
+def results_csv(results: pd.DataFrame) -> bytes:
+    """The results as a spreadsheet-safe CSV with readable column names."""
+    return spreadsheet_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1))
 
 
 def results_map(results: pd.DataFrame, where: Location, radius_miles: float) -> None:

@@ -7,6 +7,8 @@ map actually appear: folium's map runs as JavaScript in an iframe, and one missi
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -133,3 +135,13 @@ def test_deep_link_searches_without_typing(
 
     wait_for_results(browser_page, names)
     assert_map_works(wait_for_map(browser_page, console_errors), cdn, console_errors)
+
+
+def test_the_result_list_downloads_as_a_csv_of_every_result(browser_page: Page, app_url: str) -> None:
+    names = expected_names("10001", DEFAULT_RADIUS_MILES)
+    open_find_page(browser_page, f"{app_url}/find?location=10001")
+    wait_for_results(browser_page, names)
+    with browser_page.expect_download() as download:
+        browser_page.get_by_role("button", name="Download this list (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert sorted(row["Name"] for row in rows) == sorted(names)
