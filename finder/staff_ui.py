@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import secrets
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -155,7 +156,7 @@ def validation_summary(report: ValidationReport) -> None:
         st.caption(escape_markdown(more))
     st.download_button(
         "Download this list of problems (CSV)",
-        spreadsheet_csv_bytes(report.problems_frame()),
+        partial(spreadsheet_csv_bytes, report.problems_frame()),  # written when tapped, not on every click
         file_name="specialists-problems.csv",
         mime="text/csv",
     )
@@ -262,7 +263,7 @@ def download_checked(
         return
     st.download_button(
         "Download the checked file",
-        source_csv_bytes(table),
+        partial(source_csv_bytes, table),  # made when tapped: a large list takes seconds to write
         file_name="specialists.csv",
         mime="text/csv",
         type="primary",
