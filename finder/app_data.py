@@ -28,7 +28,7 @@ from finder.provenance import describe_sources
 from finder.safety import escape_markdown
 from finder.search import languages_offered, offers_gender
 from finder.settings import Settings, load_settings
-from finder.validation import ValidationReport
+from finder.table_contract import ValidationReport
 
 SPECIALISTS_CSV = Path(__file__).resolve().parents[1] / "data" / "specialists.csv"
 #: Shown wherever the bundled list is in use, so nobody mistakes it for real doctors.

@@ -21,7 +21,7 @@ import pandas as pd
 from finder.csv_io import read_csv_table
 from finder.csv_write import source_csv_bytes
 from finder.geocoding import Geocode, GeocodingError, Place, place_at
-from finder.validation import FIRST_DATA_ROW, Problem, clean_zips, column_key
+from finder.table_contract import FIRST_DATA_ROW, Problem, clean_zips, column_key
 from finder.zip_index import zip_centroid
 
 DEFAULT_CACHE_DIR = Path(".geocode-cache")

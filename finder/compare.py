@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from finder.columns import ALL_COLUMNS
+from finder.table_contract import ALL_COLUMNS
 
 COMPARED_COLUMNS: tuple[str, ...] = tuple(column for column in ALL_COLUMNS if column != "id")
 #: Coordinates closer than this (degrees, about 1 m) count as unchanged.

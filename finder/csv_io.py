@@ -24,20 +24,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finder.columns import ALL_COLUMNS
 from finder.csv_write import unprotect
-from finder.validation import (
+from finder.table_contract import (
+    ALL_COLUMNS,
     FIRST_DATA_ROW,
     MAX_PROBLEMS,
-    MIN_ROWS_TO_REFUSE,
-    MOSTLY_FAILING,
     Problem,
     ProblemLog,
     ValidationReport,
     column_key,
     empty_specialists,
-    validate,
 )
+from finder.validation import MIN_ROWS_TO_REFUSE, MOSTLY_FAILING, validate
 
 #: Largest file we accept (a 100k-row list is about 20 MB).
 MAX_FILE_BYTES = 50 * 1024 * 1024

@@ -34,7 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 from finder.csv_io import MAX_FILE_BYTES, load_specialists
 from finder.safety import safe_url
-from finder.validation import ValidationReport
+from finder.table_contract import ValidationReport
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from finder import npi, vocabulary
-from finder.columns import ALL_COLUMNS
 from finder.provider_import import DEACTIVATED, Imported
 from finder.specialty_codes import CMS_ADDED_SPECIALTIES, NUCC_CODES
-from finder.validation import column_key
+from finder.table_contract import ALL_COLUMNS, column_key
 
 #: Filled by staff; the registry never has them, so the existing value is always kept.
 STAFF_COLUMNS = ("accepting_new_patients", "languages", "website")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from finder.safety import escape_markdown
-from finder.validation import Problem
+from finder.table_contract import Problem
 
 #: Rows listed on the page, so a file with thousands of bad rows stays quick to show; the
 #: downloadable list of problems always holds every one.

@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from finder import provider_text, registry_files, vocabulary
-from finder.columns import ALL_COLUMNS
 from finder.registry_files import DamagedRows
+from finder.table_contract import ALL_COLUMNS
 from finder.zip_index import STATE_NAMES, zip_table
 
 # Why a row of the registry file is not in the output, in the words the summary prints.

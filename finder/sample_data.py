@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from finder.columns import ALL_COLUMNS
 from finder.distance import miles_between
+from finder.table_contract import ALL_COLUMNS
 from finder.vocabulary import LABELS
 from finder.zip_index import zip_table
 

@@ -26,7 +26,7 @@ from finder.problem_list import problems_markdown
 from finder.safety import escape_markdown
 from finder.settings import Settings
 from finder.staff_access import PasswordThrottle
-from finder.validation import ValidationReport
+from finder.table_contract import COLUMN_LABELS, ValidationReport
 
 UNLOCKED = "staff-unlocked"
 SESSION_KEY = "staff-session-key"
@@ -34,24 +34,18 @@ CONFIRM_REMOVAL = "staff-confirm-removal"
 WORKING_FILE = "staff-working-file"
 GEOCODE_SUMMARY = "staff-geocode-summary"
 GEOCODE_CACHE = Path(tempfile.gettempdir()) / "neurofinder-geocode-cache"
+_COLUMN_KIND = {
+    "row": partial(st.column_config.NumberColumn, help="Row number in your spreadsheet", format="%d"),
+    "subspecialty_labels": partial(st.column_config.TextColumn, width="large"),
+    "accepting_new_patients": st.column_config.CheckboxColumn,
+    "telehealth": st.column_config.CheckboxColumn,
+    "website": st.column_config.LinkColumn,
+    "latitude": partial(st.column_config.NumberColumn, format="%.4f"),
+    "longitude": partial(st.column_config.NumberColumn, format="%.4f"),
+}
+#: The checked list's preview: each column under its staff label (table_contract), shown as its kind.
 PREVIEW_COLUMNS = {
-    "row": st.column_config.NumberColumn("Row", help="Row number in your spreadsheet", format="%d"),
-    "id": st.column_config.TextColumn("id"),
-    "name": st.column_config.TextColumn("Name"),
-    "credentials": st.column_config.TextColumn("Credentials"),
-    "subspecialty_labels": st.column_config.TextColumn("Subspecialties", width="large"),
-    "clinic": st.column_config.TextColumn("Clinic"),
-    "address": st.column_config.TextColumn("Address"),
-    "city": st.column_config.TextColumn("City"),
-    "state": st.column_config.TextColumn("State"),
-    "zip": st.column_config.TextColumn("ZIP"),
-    "phone": st.column_config.TextColumn("Phone"),
-    "accepting_new_patients": st.column_config.CheckboxColumn("Accepting"),
-    "telehealth": st.column_config.CheckboxColumn("Telehealth"),
-    "languages": st.column_config.TextColumn("Languages"),
-    "website": st.column_config.LinkColumn("Website"),
-    "latitude": st.column_config.NumberColumn("Latitude", format="%.4f"),
-    "longitude": st.column_config.NumberColumn("Longitude", format="%.4f"),
+    column: _COLUMN_KIND.get(column, st.column_config.TextColumn)(label) for column, label in COLUMN_LABELS.items()
 }
 
 

@@ -21,13 +21,13 @@ from pathlib import Path
 import pandas as pd
 
 import finder
-from finder.validation import Problem, ProblemLog, ValidationReport
+from finder.table_contract import Problem, ProblemLog, ValidationReport
 
 DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "neurofinder-checked-lists"
 #: The modules whose code decides what a checked table holds; editing any of them retires old copies.
 CHECKING_MODULES = (
-    "csv_io.py", "validation.py", "columns.py", "vocabulary.py", "zip_index.py", "table_cache.py",
-    "npi.py", "provenance.py",  # the NPI check and the source-date check
+    "csv_io.py", "csv_write.py", "validation.py", "table_contract.py", "vocabulary.py", "zip_index.py",
+    "table_cache.py", "npi.py", "provenance.py",  # the NPI check and the source-date check
 )  # fmt: skip
 #: Copies kept; older ones are removed so a server that sees many versions does not fill its disk.
 MAX_COPIES = 8

@@ -13,27 +13,31 @@ when one column fails in nearly every row.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from finder import npi, vocabulary
-from finder.columns import ALL_COLUMNS, REQUIRED_COLUMNS
 from finder.distance import miles_between
 from finder.provenance import parse_date
+from finder.table_contract import (
+    ALL_COLUMNS,
+    FIRST_DATA_ROW,
+    REQUIRED_COLUMNS,
+    Problem,
+    ProblemLog,
+    Severity,
+    ValidationReport,
+    clean_zips,
+    column_key,
+    empty_specialists,
+    with_helper_columns,
+)
 from finder.zip_index import STATE_NAMES, state_code, zip_table
 
-Severity = Literal["error", "warning"]
-#: Spreadsheet row of the first data row: row 1 holds the column names.
-FIRST_DATA_ROW = 2
-#: Problems listed one by one; the rest are counted ("…and 12,345 more").
-MAX_PROBLEMS = 1000
 #: A file is refused, not checked further, when one column fails in more than this share of its rows…
 MOSTLY_FAILING = 0.9
 #: …and it has at least this many rows (a short file is better served by its row-by-row problems).
@@ -52,138 +56,6 @@ US_BOXES: tuple[tuple[float, float, float, float], ...] = (
 )
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0"})
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file; row is the spreadsheet row (None for the whole file)."""
-
-    severity: Severity
-    message: str
-    row: int | None = None
-    column: str | None = None
-
-    def __str__(self) -> str:
-        where = ", ".join(part for part in (f"row {self.row}" if self.row else "", self.column or "") if part)
-        return (
-            f"{self.severity.upper()} {where}: {self.message}" if where else f"{self.severity.upper()}: {self.message}"
-        )
-
-
-def _problem_order(problem: Problem) -> tuple[int, int]:
-    """Whole-file problems first, then by row, then in column order."""
-    column = ALL_COLUMNS.index(problem.column) if problem.column in ALL_COLUMNS else len(ALL_COLUMNS)
-    return problem.row or 0, column
-
-
-class ProblemLog:
-    """Every problem counted by kind, but only the first `limit` (whole-file ones, then by row) kept.
-
-    A broken 50 MB file can have millions of problems; nobody reads past the first screens, and
-    keeping them all took gigabytes. The counts stay exact so the summary never understates.
-    """
-
-    def __init__(self, limit: int = MAX_PROBLEMS) -> None:
-        self.limit = limit
-        #: (severity, column or "") -> how many problems of that kind were found.
-        self.counts: Counter[tuple[Severity, str]] = Counter()
-        self._kept: list[Problem] = []
-
-    def add(self, problem: Problem) -> None:
-        """Count one problem and keep it if it is among the first."""
-        self.count(problem.severity, problem.column)
-        self.keep(problem)
-
-    def count(self, severity: Severity, column: str | None, number: int = 1) -> None:
-        """Count problems without keeping them (the caller keeps the first few with `keep`)."""
-        self.counts[severity, column or ""] += number
-
-    def keep(self, problem: Problem) -> None:
-        """Keep an already counted problem; the list is trimmed to the first `limit` as it grows."""
-        self._kept.append(problem)
-        if len(self._kept) > 2 * self.limit:
-            self._kept = self.problems()
-
-    def problems(self) -> list[Problem]:
-        """The first `limit` problems in reading order."""
-        return sorted(self._kept, key=_problem_order)[: self.limit]
-
-    def total(self, severity: Severity | None = None) -> int:
-        return sum(n for (kind, _), n in self.counts.items() if severity in (None, kind))
-
-
-@dataclass
-class ValidationReport:
-    """The usable rows (normalized, with search helper columns) and the problems found.
-
-    `problems` lists the first MAX_PROBLEMS; `error_count` and `warning_count` count all of them.
-    """
-
-    specialists: pd.DataFrame
-    log: ProblemLog = field(default_factory=ProblemLog)
-    rows_read: int = 0
-
-    @property
-    def problems(self) -> list[Problem]:
-        return self.log.problems()
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The listed errors (at most MAX_PROBLEMS; `error_count` has the total)."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The listed warnings (at most MAX_PROBLEMS; `warning_count` has the total)."""
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def error_count(self) -> int:
-        return self.log.total("error")
-
-    @property
-    def warning_count(self) -> int:
-        return self.log.total("warning")
-
-    @property
-    def rows_left_out(self) -> int:
-        return self.rows_read - len(self.specialists)
-
-    def not_listed(self) -> str:
-        """'' when every problem is listed, else a sentence saying how many more there are, by column."""
-        hidden = self.log.total() - len(self.problems)
-        if hidden <= 0:
-            return ""
-        listed = Counter((p.severity, p.column or "") for p in self.problems)
-        unlisted = Counter({kind: count - listed[kind] for kind, count in self.log.counts.items()})
-        kinds = [
-            f"{count:,} {severity}s in {f'“{column}”' if column else 'the file'}"
-            for (severity, column), count in unlisted.most_common()
-            if count > 0
-        ]
-        return (
-            f"…and {hidden:,} more problems of the same kinds, not listed here ({'; '.join(kinds)}). "
-            "Fix the ones listed, then check the file again."
-        )
-
-    def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (row, column, severity, message) for display or download, with a
-        last line saying how many more there are when not all are listed."""
-        problems = self.problems
-        more = self.not_listed()
-        return pd.DataFrame(
-            {
-                "row": pd.array([p.row for p in problems] + ([None] if more else []), dtype="Int64"),
-                "column": [p.column or "" for p in problems] + ([""] if more else []),
-                "severity": [p.severity for p in problems] + (["…"] if more else []),
-                "message": [p.message for p in problems] + ([more] if more else []),
-            }
-        )
-
-
-def empty_specialists() -> pd.DataFrame:
-    """A table with every output column and no rows, for when nothing usable was read."""
-    return _finish(pd.DataFrame(columns=list(ALL_COLUMNS), dtype=str))
 
 
 Messages = str | Callable[[pd.Index], pd.Series]
@@ -288,7 +160,7 @@ def validate(raw: pd.DataFrame, log: ProblemLog | None = None) -> ValidationRepo
             return ValidationReport(empty_specialists(), log, rows_read)
     good = table[~check.failed].copy()
     good["row"] = good.index + FIRST_DATA_ROW
-    return ValidationReport(_finish(good.reset_index(drop=True)), log, rows_read)
+    return ValidationReport(with_helper_columns(good.reset_index(drop=True)), log, rows_read)
 
 
 def _missing_columns_message(missing: list[str], columns: pd.Index) -> str:
@@ -301,21 +173,6 @@ def _missing_columns_message(missing: list[str], columns: pd.Index) -> str:
             "“CSV UTF-8 (comma delimited)”."
         )
     return f"{message}. The first row must hold the column names; see the staff guide."
-
-
-def column_key(name: object) -> str:
-    """A column name as we match it: 'Accepting New Patients ' and 'accepting_new_patients' are the same."""
-    return str(name).strip().lower().replace(" ", "_")
-
-
-def clean_zips(zips: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """ZIP codes as typed, repaired the way spreadsheets break them, and which had a leading zero restored.
-
-    Spreadsheets store ZIPs as numbers: 2115 for 02115, or 60614.0; a ZIP+4 is cut to five digits.
-    """
-    cleaned = zips.str.strip().str.replace(r"\.0$", "", regex=True).str.replace(r"-\d{4}$", "", regex=True)
-    short = cleaned.str.fullmatch(r"\d{3,4}")
-    return cleaned.where(~short, cleaned.str.zfill(5)), short
 
 
 def _normalize_zip(table: pd.DataFrame, check: _Collector) -> None:
@@ -551,19 +408,3 @@ def _map_unique(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
     """`function` applied to each distinct cell once: lists repeat the same few states, languages and
     subspecialties, and the unique values are all that becomes Python strings."""
     return values.map({value: function(value) for value in values.unique()}).astype("str")
-
-
-def _finish(table: pd.DataFrame) -> pd.DataFrame:
-    """Add the display and search helper columns with the right types, whatever survived."""
-    if "subspecialty_mask" not in table:
-        table["subspecialty_mask"] = pd.Series(dtype="int64")
-    for column in ("phone_digits", "languages_key"):
-        if column not in table:
-            table[column] = pd.Series(dtype=str)
-    if "row" not in table:
-        table["row"] = pd.Series(dtype="int64")
-    masks = table["subspecialty_mask"]
-    table["subspecialty_labels"] = masks.map({mask: vocabulary.labels_of_mask(mask) for mask in masks.unique()})
-    for column in ("latitude", "longitude"):
-        table[column] = table[column].astype(float)
-    return table

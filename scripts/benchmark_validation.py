@@ -27,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from finder.columns import ALL_COLUMNS
 from finder.csv_io import MAX_FILE_BYTES
 from finder.sample_data import make_specialists
+from finder.table_contract import ALL_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 
-from finder.columns import ALL_COLUMNS
+from finder.table_contract import ALL_COLUMNS
 
 #: A specialist every check accepts: coordinates at the centre of ZIP 60606 in Chicago.
 VALID_ROW: dict[str, str] = {

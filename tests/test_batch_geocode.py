@@ -20,9 +20,9 @@ from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
 
 from finder.batch_geocode import MAX_FAILURES_IN_A_ROW, FileNotUsable, GeocodeResult, geocode_csv
 from finder.cli import main
-from finder.columns import ALL_COLUMNS
 from finder.csv_io import read_table
 from finder.geocoding import Geocode, nominatim
+from finder.table_contract import ALL_COLUMNS
 from finder.zip_index import zip_centroid
 from tests.fakes import FakeNominatim, nominatim_place
 from tests.helpers_csv import csv_bytes, specialists

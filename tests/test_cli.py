@@ -10,8 +10,8 @@ import pytest
 
 import finder.cli
 from finder.cli import main
-from finder.columns import ALL_COLUMNS
 from finder.csv_io import MAX_FILE_BYTES
+from finder.table_contract import ALL_COLUMNS
 from tests.helpers_csv import csv_bytes, specialists
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,10 +14,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from finder.columns import ALL_COLUMNS
 from finder.csv_io import load_specialists, read_table
 from finder.csv_write import source_csv_bytes
-from finder.validation import ValidationReport, column_key
+from finder.table_contract import ALL_COLUMNS, ValidationReport, column_key
 from tests.helpers_csv import VALID_ROW
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from finder.columns import ALL_COLUMNS
+from finder.table_contract import ALL_COLUMNS
 from finder.vocabulary import LABELS
 
 ROOT = Path(__file__).resolve().parents[1]

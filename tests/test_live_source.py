@@ -17,10 +17,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from finder import app_data
-from finder.columns import ALL_COLUMNS
 from finder.csv_io import MAX_FILE_BYTES
 from finder.live_source import LiveKeeper, LiveSource, LiveSourceError, LiveStatus, _follow, fetch_csv
 from finder.settings import _hosts
+from finder.table_contract import ALL_COLUMNS
 from tests.helpers_csv import csv_bytes, specialists
 from tests.test_manage_page import PASSWORD, unlock
 

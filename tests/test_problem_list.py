@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from finder.problem_list import problems_markdown
-from finder.validation import Problem
+from finder.table_contract import Problem
 
 LONG = "the phone number " + "“(312) 555-0142 ext. 4” " * 20 + "has no area code; write it like (312) 555-0142"
 

@@ -9,7 +9,7 @@ import pytest
 
 from finder import table_cache
 from finder.csv_io import load_specialists
-from finder.validation import ValidationReport
+from finder.table_contract import ValidationReport
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
 
 

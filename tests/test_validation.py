@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from finder.cli import main
-from finder.columns import ALL_COLUMNS, REQUIRED_COLUMNS
 from finder.csv_io import load_specialists
 from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, languages_offered, search
+from finder.table_contract import ALL_COLUMNS, REQUIRED_COLUMNS
 from tests.helpers_csv import csv_bytes, specialists
 
 #: The spreadsheet letter of the column after the last one a full file has (A is 1).
