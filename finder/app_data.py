@@ -12,7 +12,6 @@ builds new tables from them and never writes into them.
 from __future__ import annotations
 
 import functools
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,9 +20,9 @@ import streamlit as st
 from finder import table_cache
 from finder.conditions import CONDITIONS_DIR, ConditionLibrary, load_library
 from finder.csv_io import load_specialists
-from finder.geocoding import Geocode, Place, nominatim
-from finder.live_source import GoodList, LiveKeeper, LiveSource
-from finder.location import Location, resolve_location
+from finder.geocoding import Geocode, Location
+from finder.live_source import GoodList, LiveKeeper, LiveSource, choose, fetched_description
+from finder.location import resolve_location
 from finder.provenance import describe_sources
 from finder.safety import escape_markdown
 from finder.search import languages_offered, offers_gender
@@ -33,6 +32,7 @@ from finder.table_contract import ValidationReport
 SPECIALISTS_CSV = Path(__file__).resolve().parents[1] / "data" / "specialists.csv"
 #: Shown wherever the bundled list is in use, so nobody mistakes it for real doctors.
 SAMPLE_DATA_NOTICE = "The specialists shown here are fictional sample data, not real doctors."
+BUNDLED_SOURCE = "the list bundled with the app (data/specialists.csv)"
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _load_bundled(path: str, modified: float) -> SpecialistList:
     except OSError:
         report = load_specialists(Path(path))  # says in plain words why the file cannot be read
     notice = f"{len(report.specialists)} specialists. {SAMPLE_DATA_NOTICE}"  # unless its rows name a source
-    return _specialist_list(report, notice, "the list bundled with the app (data/specialists.csv)")
+    return _specialist_list(report, notice, BUNDLED_SOURCE)
 
 
 def bundled_specialists() -> SpecialistList:
@@ -88,15 +88,11 @@ def bundled_specialists() -> SpecialistList:
 LIVE_LISTS = LiveKeeper()
 
 
-def _utc(seconds: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
-
-
 @functools.lru_cache(maxsize=2)
 def _live_list(good: GoodList) -> SpecialistList:
     """The filters' languages are worked out once per fetched list, not on every click."""
     notice = f"{len(good.report.specialists)} specialists."
-    return _specialist_list(good.report, notice, f"the live list, fetched {_utc(good.fetched_at)}")
+    return _specialist_list(good.report, notice, fetched_description(good))
 
 
 def _live_source(settings: Settings) -> LiveSource:
@@ -122,13 +118,9 @@ def specialist_list() -> SpecialistList:
         return bundled_specialists()
     with st.spinner("Loading the specialists list…"):  # shown only if the very first download is slow
         status = LIVE_LISTS.current(_live_source(settings))
-    served = _live_list(status.good) if status.good else bundled_specialists()
-    if not status.problem:
-        return served
-    checked = f" (checked {_utc(status.checked_at)})" if status.checked_at else ""
-    return replace(
-        served, staff_warning=f"{status.problem}{checked}. Patients are being shown {served.source} instead."
-    )
+    serving = choose(status, BUNDLED_SOURCE)
+    served = _live_list(serving.live) if serving.live else bundled_specialists()
+    return replace(served, staff_warning=serving.staff_warning) if serving.staff_warning else served
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -144,14 +136,15 @@ def condition_library() -> ConditionLibrary:
 
 
 @st.cache_resource
-def _geocoder(user_agent: str, timeout: float) -> Geocode:
-    return nominatim(user_agent, timeout=timeout)
+def _geocoder(settings: Settings) -> Geocode | None:
+    """One geocoder (and so one rate limit) per configuration, shared by every session."""
+    return settings.geocoder()
 
 
 @st.cache_data(ttl=24 * 3600, max_entries=2_000, show_spinner="Looking up the address…")
-def _geocode_cached(query: str) -> Place | None:
-    settings = load_settings()
-    return _geocoder(settings.geocoder_user_agent, settings.geocoder_timeout_seconds)(query)
+def _geocode_cached(query: str) -> Location | None:
+    geocode = _geocoder(load_settings())
+    return geocode(query) if geocode else None
 
 
 def locate(text: str) -> Location:

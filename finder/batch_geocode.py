@@ -9,9 +9,7 @@ columns and row order are kept exactly; only blank coordinates are written.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -20,12 +18,11 @@ import pandas as pd
 
 from finder.csv_io import read_csv_table
 from finder.csv_write import source_csv_bytes
-from finder.geocoding import Geocode, GeocodingError, Place, place_at
+from finder.geocoding import Geocode, GeocodingError, cached
 from finder.table_contract import FIRST_DATA_ROW, Problem, clean_zips, column_key
 from finder.zip_index import zip_centroid
 
 DEFAULT_CACHE_DIR = Path(".geocode-cache")
-CACHE_FILE_NAME = "addresses.sqlite3"
 #: After this many service failures in a row we stop asking: it is down, and each try waits.
 MAX_FAILURES_IN_A_ROW = 3
 
@@ -87,35 +84,6 @@ def geocode_csv(
         return _fill(table, _Placer(None), problems, on_progress)
     with cached(geocode, cache_dir) as lookup:
         return _fill(table, _Placer(lookup), problems, on_progress)
-
-
-@contextmanager
-def cached(geocode: Geocode, directory: Path) -> Iterator[Geocode]:
-    """`geocode` with its answers kept in `directory`; errors (including unusable positions) pass through
-    and are not kept, and a kept position that is no longer accepted is asked for again."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(directory / CACHE_FILE_NAME)) as db:
-        db.execute("CREATE TABLE IF NOT EXISTS answers (query TEXT PRIMARY KEY, lat REAL, lon REAL, label TEXT)")
-
-        def lookup(query: str) -> Place | None:
-            key = " ".join(query.lower().split())
-            stored = db.execute("SELECT lat, lon, label FROM answers WHERE query = ?", (key,)).fetchone()
-            if stored is not None and stored[0] is None:
-                return None
-            if stored is not None:
-                try:
-                    return place_at(*stored)
-                except GeocodingError:
-                    pass  # a junk position kept by an older version (e.g. 0,0): ask again and replace it
-            place = geocode(query)
-            with db:  # commit each answer at once, so an interrupted run keeps what it paid for
-                db.execute(
-                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
-                    (key, *((place.lat, place.lon, place.label) if place else (None, None, None))),
-                )
-            return place
-
-        yield lookup
 
 
 class _Unplaced(Exception):

@@ -23,9 +23,10 @@ from tqdm import tqdm
 
 from finder.batch_geocode import DEFAULT_CACHE_DIR, FileNotUsable, GeocodeResult, geocode_csv
 from finder.csv_io import load_specialists, read_capped
-from finder.geocoding import DEFAULT_USER_AGENT, nominatim
+from finder.geocoding import DEFAULT_USER_AGENT
 from finder.registry_files import RegistryFileError
 from finder.registry_refresh import parse_day, parse_states, refresh
+from finder.settings import Settings
 
 USER_AGENT_ENV = "NEUROFINDER_USER_AGENT"
 #: Set to 1 to see the full error behind "something went wrong" (for a bug report).
@@ -219,7 +220,9 @@ def _geocode(args: argparse.Namespace) -> int:
     data = _read(args.file)
     # geopy logs each retry as a warning with a traceback; the rows it gives up on are listed at the end instead.
     logging.getLogger("geopy").setLevel(logging.ERROR)
-    geocode = None if args.offline else nominatim(args.user_agent, max_retries=GEOCODE_RETRIES)
+    geocode = Settings(geocoder_enabled=not args.offline, geocoder_user_agent=args.user_agent).geocoder(
+        max_retries=GEOCODE_RETRIES
+    )
     try:
         with tqdm(desc="Placing rows", unit=" rows", disable=None) as bar:
 

@@ -1,19 +1,26 @@
 """Street-address lookup through OpenStreetMap's Nominatim, used only when offline lookup cannot answer.
 
 Nominatim's usage policy asks for a real user agent and at most one request a second, so
-every call goes through geopy's RateLimiter and has a deadline. Callers get a `Place` or
+every call goes through geopy's RateLimiter and has a deadline. Callers get a `Location` or
 None, and a `GeocodingError` (never a geopy exception) when the service cannot be reached
-or answers with something that is not a usable position.
+or answers with something that is not a usable position. `cached` keeps the answers on disk
+for the batch filling, which asks about the same addresses run after run.
+
+`Location` is the app's one labelled-place type: what the geocoder answers, what the offline
+ZIP and city lookup answers (finder.location), and what the search and map are centred on.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent import futures
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from geopy.exc import GeocoderTimedOut, GeopyError
@@ -29,20 +36,27 @@ _DECIMAL = re.compile(r"[-+]?[0-9]{1,3}(?:\.[0-9]+)?")
 _US_LATITUDES = (-15.0, 72.0)
 _US_WEST_OF = -64.0
 _US_EAST_OF = 144.0
+#: The file `cached` keeps its answers in, inside the folder it is given.
+CACHE_FILE_NAME = "addresses.sqlite3"
 
 
 @dataclass(frozen=True)
-class Place:
+class Location:
+    """A point with the words that name it; approximate when only the ZIP or city of an address was placed."""
+
     lat: float
     lon: float
     label: str
+    approximate: bool = False
+    #: Other places with the same name, when a bare city name was taken to mean the biggest one.
+    alternatives: tuple[str, ...] = ()
 
 
 class GeocodingError(RuntimeError):
     """The address service failed (offline, timed out, refused, gave junk); the message is safe to show."""
 
 
-Geocode = Callable[[str], Place | None]
+Geocode = Callable[[str], Location | None]
 _Args = ParamSpec("_Args")
 _Result = TypeVar("_Result")
 
@@ -75,7 +89,7 @@ def nominatim(
         swallow_exceptions=False,
     )
 
-    def geocode(query: str) -> Place | None:
+    def geocode(query: str) -> Location | None:
         try:
             answer = limited(query, exactly_one=True, country_codes="us")
         except GeopyError as error:
@@ -98,7 +112,7 @@ class _UncheckedNominatim(Nominatim):
         return places
 
 
-def read_answer(answer: object) -> Place | None:
+def read_answer(answer: object) -> Location | None:
     """The first hit of a Nominatim search answer (a JSON list of places), or None when it found nothing.
 
     Raises GeocodingError for anything that is not a named place at a real US position.
@@ -113,8 +127,8 @@ def read_answer(answer: object) -> Place | None:
     )
 
 
-def place_at(lat: object, lon: object, label: object) -> Place:
-    """A Place, when (lat, lon) is a real position in the United States or its territories and it has a name.
+def place_at(lat: object, lon: object, label: object) -> Location:
+    """A Location, when (lat, lon) is a real position in the United States or its territories and it has a name.
 
     Raises GeocodingError otherwise, so no junk position is ever shown, written or kept.
     """
@@ -132,7 +146,36 @@ def place_at(lat: object, lon: object, label: object) -> Place:
         raise GeocodingError(
             f"The street-address service gave an unusable position ({lat}, {lon}: not in the United States)."
         )
-    return Place(float(lat), float(lon), " ".join(label.split()))
+    return Location(float(lat), float(lon), " ".join(label.split()))
+
+
+@contextmanager
+def cached(geocode: Geocode, directory: Path) -> Iterator[Geocode]:
+    """`geocode` with its answers kept in `directory`; errors (including unusable positions) pass through
+    and are not kept, and a kept position that is no longer accepted is asked for again."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(directory / CACHE_FILE_NAME)) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS answers (query TEXT PRIMARY KEY, lat REAL, lon REAL, label TEXT)")
+
+        def lookup(query: str) -> Location | None:
+            key = " ".join(query.lower().split())
+            stored = db.execute("SELECT lat, lon, label FROM answers WHERE query = ?", (key,)).fetchone()
+            if stored is not None and stored[0] is None:
+                return None
+            if stored is not None:
+                try:
+                    return place_at(*stored)
+                except GeocodingError:
+                    pass  # a junk position kept by an older version (e.g. 0,0): ask again and replace it
+            place = geocode(query)
+            with db:  # commit each answer at once, so an interrupted run keeps what it paid for
+                db.execute(
+                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
+                    (key, *((place.lat, place.lon, place.label) if place else (None, None, None))),
+                )
+            return place
+
+        yield lookup
 
 
 def _coordinate(value: object, name: str) -> float:

@@ -10,6 +10,8 @@ Two parts, both free of Streamlit so they can be tested directly:
 - `fetch_csv`: one download under a total deadline and a size cap, redirects checked by hand.
 - `LiveKeeper`: the last good list per URL, kept in module state and on disk (where clearing
   Streamlit's caches cannot reach it), refreshed in the background, one fetch per URL at a time.
+- `choose`: from the keeper's status, the list to serve (live, last good or bundled) and the
+  words staff see about it.
 """
 
 from __future__ import annotations
@@ -318,6 +320,33 @@ class LiveStatus:
     good: GoodList | None
     problem: str = ""
     checked_at: float | None = None
+
+
+def fetched_description(good: GoodList) -> str:
+    """Where a live list came from, for staff: "the live list, fetched 2026-11-30 21:05 UTC"."""
+    return f"the live list, fetched {utc_time(good.fetched_at)}"
+
+
+def utc_time(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+
+
+@dataclass(frozen=True)
+class Serving:
+    """Which list patients get (the good live one, or None for the bundled one) and what staff are told."""
+
+    live: GoodList | None
+    staff_warning: str = ""
+
+
+def choose(status: LiveStatus, bundled_description: str) -> Serving:
+    """The last good live list whenever there is one, else the bundled list; when the latest fetch was
+    refused, staff read why, when it was checked, and which list patients see instead."""
+    if not status.problem:
+        return Serving(status.good)
+    served = fetched_description(status.good) if status.good else bundled_description
+    checked = f" (checked {utc_time(status.checked_at)})" if status.checked_at else ""
+    return Serving(status.good, f"{status.problem}{checked}. Patients are being shown {served} instead.")
 
 
 @dataclass

@@ -8,9 +8,8 @@ is unavailable we fall back to the ZIP or city inside the address, saying it is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from finder.geocoding import Geocode, GeocodingError
+from finder.geocoding import Geocode, GeocodingError, Location
 from finder.zip_index import city_candidates, city_centroid, state_code, zip_centroid
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -34,16 +33,6 @@ CITY_NICKNAMES = {
     "nola": "New Orleans, LA",
     "vegas": "Las Vegas, NV",
 }
-
-
-@dataclass(frozen=True)
-class Location:
-    lat: float
-    lon: float
-    label: str
-    approximate: bool = False
-    #: Other places with the same name, when a bare city name was taken to mean the biggest one.
-    alternatives: tuple[str, ...] = ()
 
 
 class LocationError(ValueError):
@@ -86,7 +75,7 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
         return _fallback(query, str(error))
     if place is None:
         raise LocationError(_not_found(query))
-    return Location(place.lat, place.lon, place.label)
+    return place
 
 
 def _not_found(query: str) -> str:

@@ -2,6 +2,8 @@
 
 Every setting has a safe default so the app runs with no secrets at all. The environment
 variable NEUROFINDER_GEOCODER=off switches the online address lookup off (tests, CI).
+`parse` is pure (secrets and environment in, Settings out) so it is tested directly;
+`load_settings` is the thin Streamlit edge that hands it st.secrets.
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import streamlit as st
-
-from finder.geocoding import DEFAULT_USER_AGENT
+from finder.geocoding import DEFAULT_USER_AGENT, Geocode, nominatim
 from finder.live_source import DEFAULT_STORE_DIR, FETCH_TIMEOUT_SECONDS
 
 
@@ -31,6 +31,15 @@ class Settings:
     data_accept_shrink_to: int = 0  # accept a live list that shrank sharply when it has exactly this many rows
     data_last_good_dir: Path = DEFAULT_STORE_DIR
     manage_password: str = ""
+
+    def geocoder(self, *, max_retries: int = 0) -> Geocode | None:
+        """The street-address lookup these settings describe, or None when it is switched off.
+
+        The one place a geocoder is built, so the app, the Manage page and the command line
+        agree on user agent, deadline and the off switch."""
+        if not self.geocoder_enabled:
+            return None
+        return nominatim(self.geocoder_user_agent, timeout=self.geocoder_timeout_seconds, max_retries=max_retries)
 
 
 def _section(secrets: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -54,17 +63,13 @@ def _hosts(value: object) -> tuple[str, ...]:
     return tuple(name for name in names if name)
 
 
-def load_settings() -> Settings:
-    """Settings from st.secrets, falling back to defaults when there is no secrets file."""
-    try:
-        secrets: Mapping[str, Any] = st.secrets.to_dict()
-    except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError subclasses it)
-        secrets = {}
+def parse(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
+    """Settings from the secrets' sections and the environment; anything missing or mistyped gets its default."""
     geocoder, data, manage = (_section(secrets, name) for name in ("geocoder", "data", "manage"))
     defaults = Settings()
     return Settings(
         geocoder_enabled=bool(geocoder.get("enabled", True))
-        and os.environ.get("NEUROFINDER_GEOCODER", "").lower() not in {"off", "0", "false"},
+        and environ.get("NEUROFINDER_GEOCODER", "").lower() not in {"off", "0", "false"},
         geocoder_user_agent=str(geocoder.get("user_agent", defaults.geocoder_user_agent)),
         geocoder_timeout_seconds=_number(geocoder, "timeout_seconds", defaults.geocoder_timeout_seconds),
         data_csv_url=str(data.get("csv_url", "")).strip(),
@@ -75,3 +80,14 @@ def load_settings() -> Settings:
         data_last_good_dir=Path(str(data.get("last_good_dir") or defaults.data_last_good_dir)).expanduser(),
         manage_password=str(manage.get("password", "")),
     )
+
+
+def load_settings() -> Settings:
+    """Settings from st.secrets and the process environment, defaults when there is no secrets file."""
+    import streamlit as st  # here, not at the top: the command line builds its geocoder without Streamlit
+
+    try:
+        secrets: Mapping[str, Any] = st.secrets.to_dict()
+    except FileNotFoundError:  # no secrets.toml (StreamlitSecretNotFoundError subclasses it)
+        secrets = {}
+    return parse(secrets, os.environ)

@@ -21,7 +21,6 @@ from finder.batch_geocode import FileNotUsable, geocode_csv, missing_coordinates
 from finder.compare import Comparison, LargeRemoval
 from finder.csv_io import check_csv
 from finder.csv_write import source_csv_bytes, spreadsheet_csv_bytes
-from finder.geocoding import nominatim
 from finder.problem_list import problems_markdown
 from finder.safety import escape_markdown
 from finder.settings import Settings
@@ -169,11 +168,7 @@ def fill_coordinates(data: bytes, table: pd.DataFrame | None, settings: Settings
     if not st.button(f"Fill missing map positions ({missing} rows)"):
         return
     progress = st.progress(0.0, text="Placing rows…")
-    geocode = (
-        nominatim(settings.geocoder_user_agent, timeout=settings.geocoder_timeout_seconds, max_retries=1)
-        if settings.geocoder_enabled
-        else None
-    )
+    geocode = settings.geocoder(max_retries=1)
     try:
         result = geocode_csv(
             data,

@@ -15,7 +15,8 @@ from streamlit_folium import st_folium
 from finder import npi
 from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
 from finder.csv_write import spreadsheet_csv_bytes
-from finder.location import AmbiguousLocation, Location
+from finder.geocoding import Location
+from finder.location import AmbiguousLocation
 from finder.mapping import build_map
 from finder.safety import directions_url, escape_markdown, markdown_link, safe_url, tel_url
 from finder.search import SearchResult

@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finder import app_data
-from finder.batch_geocode import CACHE_FILE_NAME, cached, geocode_csv
+from finder.batch_geocode import geocode_csv
 from finder.cli import main
 from finder.csv_io import read_table
-from finder.geocoding import GeocodingError, Place, nominatim, read_answer
+from finder.geocoding import CACHE_FILE_NAME, GeocodingError, Location, cached, nominatim, read_answer
 from finder.location import LocationError
 from tests.fakes import FakeNominatim, dripping_server, nominatim_place
 from tests.helpers_csv import csv_bytes, specialists
@@ -85,11 +85,11 @@ def test_a_junk_answer_is_a_failure_not_a_place(answer: Any) -> None:
 
 def test_a_good_answer_and_an_empty_one() -> None:
     geocode = geocoder(FakeNominatim({ADDRESS: CHICAGO, "Nowhere": []}))
-    assert geocode(ADDRESS) == Place(41.8789, -87.6359, "Willis Tower, Chicago")
+    assert geocode(ADDRESS) == Location(41.8789, -87.6359, "Willis Tower, Chicago")
     assert geocode("Nowhere") is None
     # Nominatim writes coordinates as text, but numbers are fine too; Alaska's Aleutians lie east of 180°.
-    assert read_answer(hit(lat=41, lon=-87.5)) == Place(41.0, -87.5, "Willis Tower, Chicago")
-    assert read_answer(hit(lat="52.84", lon="173.18", display_name="Attu\n Island")) == Place(
+    assert read_answer(hit(lat=41, lon=-87.5)) == Location(41.0, -87.5, "Willis Tower, Chicago")
+    assert read_answer(hit(lat="52.84", lon="173.18", display_name="Attu\n Island")) == Location(
         52.84, 173.18, "Attu Island"
     )
 
@@ -174,9 +174,9 @@ def test_a_junk_position_kept_by_an_older_version_is_asked_again(tmp_path: Path)
     fake = FakeNominatim({ADDRESS: CHICAGO})
 
     with cached(geocoder(fake), tmp_path) as lookup:
-        assert lookup(ADDRESS) == Place(41.8789, -87.6359, "Willis Tower, Chicago")
+        assert lookup(ADDRESS) == Location(41.8789, -87.6359, "Willis Tower, Chicago")
         assert lookup("Nowhere") is None
-        assert lookup(ADDRESS) == Place(41.8789, -87.6359, "Willis Tower, Chicago")
+        assert lookup(ADDRESS) == Location(41.8789, -87.6359, "Willis Tower, Chicago")
 
     assert [query for _, query, _ in fake.calls] == [ADDRESS]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import re
+import socket
 import threading
 import time
 from collections import Counter
@@ -17,9 +18,18 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from finder import app_data
-from finder.csv_io import MAX_FILE_BYTES
-from finder.live_source import LiveKeeper, LiveSource, LiveSourceError, LiveStatus, _follow, fetch_csv
-from finder.settings import _hosts
+from finder.csv_io import MAX_FILE_BYTES, load_specialists
+from finder.live_source import (
+    GoodList,
+    LiveKeeper,
+    LiveSource,
+    LiveSourceError,
+    LiveStatus,
+    Serving,
+    _follow,
+    choose,
+    fetch_csv,
+)
 from finder.table_contract import ALL_COLUMNS
 from tests.helpers_csv import csv_bytes, specialists
 from tests.test_manage_page import PASSWORD, unlock
@@ -270,7 +280,32 @@ def test_only_web_addresses_are_fetched() -> None:
     with pytest.raises(LiveSourceError, match="must start with https://"):
         fetch_csv("http://127.0.0.1:99999/list.csv")
     with pytest.raises(LiveSourceError, match="the server refused the connection"):
-        fetch_csv("http://127.0.0.1:9/closed-port.csv", timeout=2)
+        fetch_csv("http://127.0.0.1:9/closed-port.csv")
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts every connection and never sends a byte."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/list.csv"
+    listener.close()
+    for connection in held:
+        connection.close()
+
+
+def test_a_server_that_never_answers_is_given_up_at_the_deadline(silent_server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(LiveSourceError, match="did not arrive within 1 seconds"):
+        fetch_csv(silent_server, timeout=1)
+    assert time.monotonic() - started < 8  # the default deadline (10 s) would fail this
 
 
 def test_a_file_announced_too_large_or_compressed_is_refused_unread(web: Web) -> None:
@@ -379,12 +414,6 @@ def test_a_refresh_that_cannot_start_is_a_reason_not_a_crash(web: Web, tmp_path:
     web.answers["/list.csv"] = send(GOOD)
     status = LiveKeeper(clock=Clock(), run=no_threads_left).current(source(web, tmp_path))
     assert status.good is None and "could not be refreshed just now" in status.problem
-
-
-def test_redirect_hosts_setting_accepts_a_list_or_commas() -> None:
-    assert _hosts(["*.googleusercontent.com", " Example.org "]) == ("googleusercontent.com", "example.org")
-    assert _hosts("a.example, .b.example,") == ("a.example", "b.example")
-    assert _hosts(42) == ()
 
 
 # --- The pages ---
@@ -496,3 +525,34 @@ def test_rows_the_live_list_leaves_out_are_listed_for_staff(
     staff = unlock(live_page("pages/manage.py", live_secrets(web, tmp_path)), PASSWORD)
     assert staff.expander[0].label == "Problems in the current list: 1 rows left out, 0 warnings"
     assert any("**Row 4**: left out until fixed\n    - zip (error):" in text.value for text in staff.markdown)
+
+
+# --- Which list is served ---
+
+BUNDLED = "the bundled list"
+
+
+def good_list() -> GoodList:
+    return GoodList(load_specialists(csv_bytes(specialists(3))), fetched_at=1_750_000_000.0)
+
+
+def test_a_good_live_list_is_served_without_a_word_to_staff() -> None:
+    good = good_list()
+    assert choose(LiveStatus(good), BUNDLED) == Serving(good, "")
+
+
+def test_a_refused_refresh_keeps_the_last_good_list_and_tells_staff_which_is_shown() -> None:
+    good = good_list()
+    serving = choose(LiveStatus(good, "the file is empty", checked_at=1_750_000_600.0), BUNDLED)
+    assert serving.live is good
+    assert serving.staff_warning == (
+        "the file is empty (checked 2025-06-15 15:16 UTC). "
+        "Patients are being shown the live list, fetched 2025-06-15 15:06 UTC instead."
+    )
+
+
+def test_without_any_good_live_list_the_bundled_one_is_served_and_staff_are_told() -> None:
+    serving = choose(LiveStatus(None, "the live list is still being downloaded"), BUNDLED)
+    assert serving == Serving(
+        None, "the live list is still being downloaded. Patients are being shown the bundled list instead."
+    )
