@@ -20,9 +20,10 @@ import streamlit as st
 from finder import table_cache
 from finder.conditions import CONDITIONS_DIR, ConditionLibrary, load_library
 from finder.csv_io import load_specialists
-from finder.geocoding import Geocode, Location
+from finder.geocoding import Geocode
 from finder.live_source import GoodList, LiveKeeper, LiveSource, choose, fetched_description
 from finder.location import resolve_location
+from finder.places import Location
 from finder.provenance import describe_sources
 from finder.safety import escape_markdown
 from finder.search import languages_offered, offers_gender

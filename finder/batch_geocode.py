@@ -99,7 +99,7 @@ class _Placer:
 
     def place(self, zip_code: str, street: str, query: str) -> tuple[float, float, Source]:
         if centre := zip_centroid(zip_code):
-            return centre[0], centre[1], "zip"
+            return centre.lat, centre.lon, "zip"
         no_zip = f"the ZIP code “{zip_code}” is not one we know" if zip_code else "the ZIP code is missing"
         if not street:
             raise _Unplaced(f"{no_zip}, and there is no street address to look up")

@@ -5,9 +5,6 @@ every call goes through geopy's RateLimiter and has a deadline. Callers get a `L
 None, and a `GeocodingError` (never a geopy exception) when the service cannot be reached
 or answers with something that is not a usable position. `cached` keeps the answers on disk
 for the batch filling, which asks about the same addresses run after run.
-
-`Location` is the app's one labelled-place type: what the geocoder answers, what the offline
-ZIP and city lookup answers (finder.location), and what the search and map are centred on.
 """
 
 from __future__ import annotations
@@ -19,13 +16,14 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent import futures
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from geopy.exc import GeocoderTimedOut, GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
+
+from finder.places import Location
 
 DEFAULT_USER_AGENT = "NeuroFinder/1.0 (neurology specialist finder; set geocoder.user_agent in secrets)"
 DEFAULT_DOMAIN = "nominatim.openstreetmap.org"
@@ -38,18 +36,6 @@ _US_WEST_OF = -64.0
 _US_EAST_OF = 144.0
 #: The file `cached` keeps its answers in, inside the folder it is given.
 CACHE_FILE_NAME = "addresses.sqlite3"
-
-
-@dataclass(frozen=True)
-class Location:
-    """A point with the words that name it; approximate when only the ZIP or city of an address was placed."""
-
-    lat: float
-    lon: float
-    label: str
-    approximate: bool = False
-    #: Other places with the same name, when a bare city name was taken to mean the biggest one.
-    alternatives: tuple[str, ...] = ()
 
 
 class GeocodingError(RuntimeError):

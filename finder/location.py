@@ -8,8 +8,10 @@ is unavailable we fall back to the ZIP or city inside the address, saying it is 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from finder.geocoding import Geocode, GeocodingError, Location
+from finder.geocoding import Geocode, GeocodingError
+from finder.places import Location
 from finder.zip_index import city_candidates, city_centroid, state_code, zip_centroid
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -59,7 +61,7 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
         found = zip_centroid(zip_match.group(1))
         if found is None:
             raise LocationError(f"We could not find the ZIP code {zip_match.group(1)}. Check the five digits.")
-        return Location(*found)
+        return found
 
     if city := _offline_city(query):
         return city
@@ -95,7 +97,7 @@ def _offline_city(query: str) -> Location | None:
         splits = [(" ".join(words[:-n]), " ".join(words[-n:])) for n in (1, 2, 3) if len(words) > n]
     for city, state in splits:
         if (code := state_code(state)) and (found := city_centroid(city, code)):
-            return Location(*found)
+            return found
     return None if "," in query else _only_city(query)
 
 
@@ -104,11 +106,10 @@ def _only_city(name: str) -> Location | None:
     candidates = city_candidates(name)
     if not candidates:
         return None
-    labels = tuple(label for _, _, label, _ in candidates[:MAX_CHOICES])
-    if len(candidates) > 1 and candidates[0][3] < DOMINANT_CITY_RATIO * candidates[1][3]:
+    labels = tuple(place.label for place, _ in candidates[:MAX_CHOICES])
+    if len(candidates) > 1 and candidates[0][1] < DOMINANT_CITY_RATIO * candidates[1][1]:
         raise AmbiguousLocation(f"There is more than one {name.strip().title()}. Which one do you mean?", labels)
-    lat, lon, label, _ = candidates[0]
-    return Location(lat, lon, label, alternatives=labels[1:])
+    return replace(candidates[0][0], alternatives=labels[1:])
 
 
 def _fallback(query: str, reason: str) -> Location:
@@ -116,8 +117,8 @@ def _fallback(query: str, reason: str) -> Location:
     if zip_match := _TRAILING_ZIP.search(query):
         found = zip_centroid(zip_match.group(1))
         if found:
-            return Location(*found, approximate=True)
+            return replace(found, approximate=True)
     parts = [part.strip() for part in query.split(",")]
     if len(parts) >= 3 and (city := _offline_city(f"{parts[-2]}, {parts[-1]}")):
-        return Location(city.lat, city.lon, city.label, approximate=True)
+        return replace(city, approximate=True)
     raise LocationError(f"{reason} Please search by ZIP code or by city and state instead.")

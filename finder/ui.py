@@ -15,9 +15,9 @@ from streamlit_folium import st_folium
 from finder import npi
 from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
 from finder.csv_write import spreadsheet_csv_bytes
-from finder.geocoding import Location
 from finder.location import AmbiguousLocation
 from finder.mapping import build_map
+from finder.places import Location
 from finder.safety import directions_url, escape_markdown, markdown_link, safe_url, tel_url
 from finder.search import SearchResult
 from finder.search_request import SearchRequest, echo

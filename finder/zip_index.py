@@ -11,6 +11,8 @@ from functools import lru_cache
 import pandas as pd
 import zipcodes
 
+from finder.places import Location
+
 STATE_NAMES: dict[str, str] = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
     "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
@@ -82,30 +84,33 @@ def city_table() -> pd.DataFrame:
     )
 
 
-def zip_centroid(zip_code: str) -> tuple[float, float, str] | None:
-    """(lat, lon, 'City, ST') of a 5-digit ZIP, or None when there is no such ZIP."""
+def zip_centroid(zip_code: str) -> Location | None:
+    """The centre of a 5-digit ZIP, labelled 'City, ST', or None when there is no such ZIP."""
     table = zip_table()
     if zip_code not in table.index:
         return None
     row = table.loc[zip_code]
-    return float(row["lat"]), float(row["lon"]), f"{row['city']}, {row['state']}"
+    return Location(float(row["lat"]), float(row["lon"]), f"{row['city']}, {row['state']}")
 
 
-def city_centroid(city: str, state: str) -> tuple[float, float, str] | None:
-    """(lat, lon, 'City, ST') for a city in a state, or None when we do not know it."""
+def city_centroid(city: str, state: str) -> Location | None:
+    """The centre of a city in a state, labelled 'City, ST', or None when we do not know it."""
     table = city_table()
     key = city_key(city)
     if (key, state) not in table.index:
         return None
     row = table.loc[(key, state)]
-    return float(row["lat"]), float(row["lon"]), f"{row['city']}, {state}"
+    return Location(float(row["lat"]), float(row["lon"]), f"{row['city']}, {state}")
 
 
-def city_candidates(city: str) -> list[tuple[float, float, str, int]]:
-    """Every state's city of that name as (lat, lon, 'City, ST', ZIP count), the biggest first."""
+def city_candidates(city: str) -> list[tuple[Location, int]]:
+    """Every state's city of that name with its number of ZIP codes, the biggest first."""
     table = city_table()
     key = city_key(city)
     if key not in table.index.get_level_values("city_key"):
         return []
     rows = table.loc[key].sort_values("zips", ascending=False, kind="stable")
-    return [(float(row.lat), float(row.lon), f"{row.city}, {state}", int(row.zips)) for state, row in rows.iterrows()]
+    return [
+        (Location(float(row.lat), float(row.lon), f"{row.city}, {state}"), int(row.zips))
+        for state, row in rows.iterrows()
+    ]

@@ -6,8 +6,8 @@ The search lives in the URL (st.query_params), so every search can be bookmarked
 import streamlit as st
 
 from finder import app_data, ui, vocabulary
-from finder.geocoding import Location
 from finder.location import AmbiguousLocation, LocationError
+from finder.places import Location
 from finder.safety import escape_markdown
 from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, search
 from finder.search_request import GENDERS, SearchRequest, from_query_params

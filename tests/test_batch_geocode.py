@@ -22,6 +22,7 @@ from finder.batch_geocode import MAX_FAILURES_IN_A_ROW, FileNotUsable, GeocodeRe
 from finder.cli import main
 from finder.csv_io import read_table
 from finder.geocoding import Geocode, nominatim
+from finder.places import Location
 from finder.table_contract import ALL_COLUMNS
 from finder.zip_index import zip_centroid
 from tests.fakes import FakeNominatim, nominatim_place
@@ -34,6 +35,7 @@ MIN_DELAY = 0.05
 SLOT_JITTER = 0.01
 WACKER = "233 S Wacker Dr, Chicago, IL 99999"  # the query for a row whose ZIP we do not know
 MICHIGAN = "100 N Michigan Ave, Chicago, IL 99999"
+CHICAGO_ZIP = zip_centroid("60606") or Location(0, 0, "ZIP 60606 is missing from the ZIP data")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")  # -87.62 is a longitude, not a formula
 
 
@@ -65,7 +67,7 @@ def test_the_zip_centre_is_used_first_without_asking_the_service(tmp_path: Path)
     assert (result.filled_from_zip, result.filled_from_address, result.unplaced) == (2, 0, [])
     chicago, boston = zip_centroid("60606"), zip_centroid("02115")
     assert chicago and boston
-    assert coordinates(result) == [(str(chicago[0]), str(chicago[1])), (str(boston[0]), str(boston[1]))]
+    assert coordinates(result) == [(str(chicago.lat), str(chicago.lon)), (str(boston.lat), str(boston.lon))]
     assert result.table["zip"].tolist() == ["60606", "2115"]  # only coordinates are written
 
 
@@ -187,7 +189,7 @@ def test_every_row_and_cell_is_kept_in_order_and_existing_coordinates_untouched(
     assert problems == []
     assert written is not None and before is not None
     assert written.columns.tolist() == columns
-    centre = [str(value) for value in zip_centroid("60606")[:2]]  # type: ignore[index]
+    centre = [str(value) for value in (CHICAGO_ZIP.lat, CHICAGO_ZIP.lon)]
     before.loc[[1, 4], ["latitude", "longitude"]] = [centre, centre]
     assert written.equals(before)
     assert (result.already_had, result.filled_from_zip, [row for row, _ in result.unplaced]) == (2, 2, [5])
@@ -260,7 +262,7 @@ def test_geocode_command_writes_the_file_and_exits_0_when_all_placed(
     assert fake_service.user_agents == ["Lakeside Clinic (it@lakeside.example)"]
     written, _ = read_table(output.read_bytes())
     assert written is not None
-    assert written["latitude"].tolist() == [str(zip_centroid("60606")[0]), "41.8789"]  # type: ignore[index]
+    assert written["latitude"].tolist() == [str(CHICAGO_ZIP.lat), "41.8789"]
     assert capsys.readouterr().out == (
         f"Wrote {output}: 2 rows; 0 already had coordinates, 1 placed at their ZIP code's centre, "
         "1 from their street address, 0 could not be placed.\n"
@@ -316,7 +318,7 @@ def test_python_m_finder_geocode_offline_end_to_end(tmp_path: Path) -> None:
     written, _ = read_table(source.read_bytes())
     assert written is not None
     assert written["id"].tolist() == ["NF-1", "NF-2"]
-    assert written["latitude"].tolist() == [str(zip_centroid("60606")[0]), ""]  # type: ignore[index]
+    assert written["latitude"].tolist() == [str(CHICAGO_ZIP.lat), ""]
     assert not (tmp_path / ".geocode-cache").exists()
 
 

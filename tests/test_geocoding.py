@@ -21,8 +21,9 @@ from finder import app_data
 from finder.batch_geocode import geocode_csv
 from finder.cli import main
 from finder.csv_io import read_table
-from finder.geocoding import CACHE_FILE_NAME, GeocodingError, Location, cached, nominatim, read_answer
+from finder.geocoding import CACHE_FILE_NAME, GeocodingError, cached, nominatim, read_answer
 from finder.location import LocationError
+from finder.places import Location
 from tests.fakes import FakeNominatim, dripping_server, nominatim_place
 from tests.helpers_csv import csv_bytes, specialists
 
