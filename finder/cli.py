@@ -16,7 +16,7 @@ import os
 import sqlite3
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
@@ -43,8 +43,9 @@ class _CannotRun(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code."""
     args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return args.run(args)
+        return run(args)
     except _CannotRun as error:
         print(error, file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -134,7 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_import(commands: argparse._SubParsersAction, name: str, kind: str, summary: str, description: str) -> None:
+def _add_import(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, kind: str, summary: str, description: str
+) -> None:
     command = commands.add_parser(
         name,
         help=summary,

@@ -15,10 +15,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import snowballstemmer
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
 from rapidfuzz import fuzz, process
 
@@ -207,13 +209,13 @@ class _FrontMatterLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_NESTING:
                 raise yaml.composer.ComposerError(
                     problem=f"the values are nested more than {MAX_NESTING} levels deep",
-                    problem_mark=self.peek_event().start_mark,
+                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
                 )
             return super().compose_node(parent, index)
         finally:
@@ -230,10 +232,10 @@ class _FrontMatterLoader(yaml.SafeLoader):
             ) from error
 
 
-class _FrontMatterYAML(frontmatter.YAMLHandler):
+class _FrontMatterYAML(YAMLHandler):
     """python-frontmatter's YAML handling with the guarded loader."""
 
-    def load(self, fm: str, **kwargs: object) -> object:
+    def load(self, fm: str, **kwargs: object) -> Any:  # as YAMLHandler.load: whatever the YAML holds
         return yaml.load(fm, Loader=_FrontMatterLoader)
 
 
@@ -269,8 +271,8 @@ def _read(path: Path) -> tuple[Condition | None, list[str]]:
     except (OSError, UnicodeDecodeError) as error:
         return None, [f"{name}: cannot be read ({error})"]
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, [f"{name}: the front matter is not valid YAML ({problem})"]
+        detail = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return None, [f"{name}: the front matter is not valid YAML ({detail})"]
     except ValidationError as error:
         return None, [f"{name}: {_plain_errors(error)}"]
     problems = []

@@ -61,4 +61,5 @@ def spreadsheet_csv_bytes(table: pd.DataFrame) -> bytes:
 
 def _csv_bytes(table: pd.DataFrame, columns: pd.Index) -> bytes:
     header = protect(pd.Series([str(name) for name in columns], dtype="str")).tolist()
-    return table.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8-sig")
+    text: str = table.to_csv(index=False, header=header, lineterminator="\r\n")
+    return text.encode("utf-8-sig")

@@ -163,13 +163,14 @@ def _follow(current: str, location: str | None, home: str, redirect_hosts: tuple
 def _open(url: str, watchdog: _Watchdog) -> http.client.HTTPResponse:
     """Send the GET and return the response once its headers have arrived."""
     parts = urlsplit(url)
+    host = parts.hostname or ""  # never blank here: safe_url refused addresses without a host
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
         connection = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=watchdog.remaining(), context=ssl.create_default_context()
+            host, parts.port, timeout=watchdog.remaining(), context=ssl.create_default_context()
         )
     else:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=watchdog.remaining())
+        connection = http.client.HTTPConnection(host, parts.port, timeout=watchdog.remaining())
     watchdog.watch(connection)
     connection.connect()
     watchdog.connected()

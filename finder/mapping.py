@@ -181,7 +181,7 @@ class SpecialistMarkers(MarkerCluster):
         """
     )
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """MarkerCluster's scripts and styles, then this layer's script added as finished text."""
         figure = self.get_root()
         assert isinstance(figure, Figure), "SpecialistMarkers must be on a map before it is rendered"
@@ -189,11 +189,11 @@ class SpecialistMarkers(MarkerCluster):
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
-        script = self._template.module.script(self, kwargs)  # type: ignore[attr-defined]
+        script = self._template.module.script(self, kwargs)
         figure.script.add_child(_ScriptText(script), name=self.get_name())
 
     def __init__(self, specialists: pd.DataFrame, centre: tuple[float, float]) -> None:
-        super().__init__(name="Specialists")
+        super().__init__(name="Specialists")  # type: ignore[no-untyped-call]
         self._name = "SpecialistMarkers"
         self.table_json = json_for_script(marker_table(specialists, centre))
         self.icon_options_json = json_for_script(
@@ -221,7 +221,9 @@ def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_mil
     you = folium.CircleMarker(centre, radius=7, color=CENTRE_COLOUR, weight=2, fill=True, fill_opacity=0.9)
     you.options.update(pane=CENTRE_PANE, interactive=False)  # folium's CircleMarker passes neither itself
     you.add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(POPUP_STYLE), name="neurofinder-popup-style")
+    fmap.get_root().header.add_child(  # type: ignore[attr-defined]
+        folium.Element(POPUP_STYLE), name="neurofinder-popup-style"
+    )
     if not specialists.empty:
         SpecialistMarkers(specialists, centre).add_to(fmap)
         lats = np.append(specialists["latitude"].to_numpy(dtype=float), centre[0])

@@ -36,9 +36,9 @@ def _all_capitals(text: str) -> bool:
 def _name_part(part: str, kind: str) -> str:
     if not _all_capitals(part):
         return part
-    human = HumanName(**{kind: part})
+    human = HumanName(**{kind: part})  # type: ignore[arg-type]  # kind is "first" or "last", not "constants"
     human.capitalize(force=True)
-    tidy = getattr(human, kind)
+    tidy = str(getattr(human, kind))
     # nameparser writes particles in lower case (van, de la); alone at the start of a surname
     # Americans capitalize them: Van Houten-Sauter, De la Cruz, Del Toro.
     return tidy[:1].upper() + tidy[1:] if kind == "last" else tidy

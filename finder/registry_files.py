@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import pandas as pd
 import pyarrow as pa
@@ -71,7 +71,7 @@ class DamagedRows:
 class _CountingReader(io.RawIOBase):
     """A binary stream that remembers how many bytes were read, for the progress bar."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
         self.done = 0
 
@@ -85,7 +85,7 @@ class _CountingReader(io.RawIOBase):
 
 
 @contextmanager
-def open_source(path: Path, member_pattern: str) -> Iterator[tuple[BinaryIO, SourceFile]]:
+def open_source(path: Path, member_pattern: str) -> Iterator[tuple[IO[bytes], SourceFile]]:
     """The file's CSV text as a binary stream: the file itself, or the zip member whose name matches."""
     try:
         modified = dt.date.fromtimestamp(path.stat().st_mtime)
@@ -123,7 +123,7 @@ def _member(archive: zipfile.ZipFile, pattern: str, path: Path) -> zipfile.ZipIn
     return max(matches, key=lambda info: info.file_size)
 
 
-def read_header(stream: BinaryIO, path: Path) -> list[str]:
+def read_header(stream: IO[bytes], path: Path) -> list[str]:
     """The column names on the first line, trimmed (and without a byte-order mark)."""
     line = stream.readline()
     if not line.strip():
@@ -152,7 +152,7 @@ def find_columns(
 
 
 def batches(
-    stream: BinaryIO,
+    stream: IO[bytes],
     header: Sequence[str],
     columns: Sequence[str],
     damaged: DamagedRows,

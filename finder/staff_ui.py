@@ -9,11 +9,15 @@ from __future__ import annotations
 import math
 import secrets
 import tempfile
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.column_types import ColumnConfig
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from finder.app_data import SpecialistList
@@ -33,7 +37,7 @@ CONFIRM_REMOVAL = "staff-confirm-removal"
 WORKING_FILE = "staff-working-file"
 GEOCODE_SUMMARY = "staff-geocode-summary"
 GEOCODE_CACHE = Path(tempfile.gettempdir()) / "neurofinder-geocode-cache"
-_COLUMN_KIND = {
+_COLUMN_KIND: dict[str, Callable[[str], ColumnConfig]] = {
     "row": partial(st.column_config.NumberColumn, help="Row number in your spreadsheet", format="%d"),
     "subspecialty_labels": partial(st.column_config.TextColumn, width="large"),
     "accepting_new_patients": st.column_config.CheckboxColumn,
@@ -117,11 +121,11 @@ def current_list_status(current: SpecialistList) -> None:
 
 def working_file(upload: UploadedFile) -> bytes:
     """The uploaded bytes, or the version with coordinates filled in once staff asked for that."""
-    kept = st.session_state.get(WORKING_FILE)
+    kept: dict[str, object] | None = st.session_state.get(WORKING_FILE)
     if not kept or kept["file_id"] != upload.file_id:
         kept = {"file_id": upload.file_id, "data": upload.getvalue()}
         st.session_state[WORKING_FILE] = kept
-    return kept["data"]
+    return cast(bytes, kept["data"])  # only this function and fill_coordinates store it, always as bytes
 
 
 @st.cache_data(show_spinner="Checking the file…", max_entries=4)
@@ -174,7 +178,7 @@ def fill_coordinates(data: bytes, table: pd.DataFrame | None, settings: Settings
             data,
             geocode,
             cache_dir=GEOCODE_CACHE,
-            on_progress=lambda done, total: progress.progress(done / max(total, 1), text=f"Placed {done} of {total}"),
+            on_progress=partial(_show_progress, progress),
         )
     except FileNotUsable as error:
         st.error("Nothing was filled in: " + "; ".join(escape_markdown(p.message) for p in error.problems))
@@ -186,6 +190,10 @@ def fill_coordinates(data: bytes, table: pd.DataFrame | None, settings: Settings
         + "".join(f"\n- row {row}: {escape_markdown(reason)}" for row, reason in result.unplaced)
     )
     st.rerun()
+
+
+def _show_progress(bar: DeltaGenerator, done: int, total: int) -> None:
+    bar.progress(done / max(total, 1), text=f"Placed {done} of {total}")
 
 
 def preview(report: ValidationReport) -> None:

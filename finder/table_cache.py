@@ -95,10 +95,11 @@ def _write(report: ValidationReport, table_path: Path, facts_path: Path) -> None
         "counts": [[severity, column, count] for (severity, column), count in report.log.counts.items()],
         "problems": [dataclasses.asdict(problem) for problem in report.problems],
     }
-    for path, write in (
+    writers: tuple[tuple[Path, Callable[[Path], object]], ...] = (
         (table_path, lambda partial: report.specialists.to_parquet(partial, index=False)),
         (facts_path, lambda partial: partial.write_text(json.dumps(facts), encoding="utf-8")),
-    ):
+    )
+    for path, write in writers:
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         write(partial)
         partial.replace(path)

@@ -85,8 +85,9 @@ class _Collector:
         self.log.count(severity, column, len(failing))
         first = failing[: self.log.limit]
         texts = pd.Series(messages, index=first) if isinstance(messages, str) else messages(first)
-        for index, text in texts.items():
-            self.log.keep(Problem(severity, str(text), int(index) + FIRST_DATA_ROW, column))
+        spreadsheet_rows = (texts.index.to_numpy(dtype=np.int64) + FIRST_DATA_ROW).tolist()
+        for row, text in zip(spreadsheet_rows, texts.astype(str).tolist(), strict=True):
+            self.log.keep(Problem(severity, text, row, column))
         if severity != "error":
             return
         self.failed |= mask
@@ -102,6 +103,11 @@ class _Collector:
 
 def _quoted(values: pd.Series) -> pd.Series:
     return "“" + values.astype(str).str.slice(0, 60) + "”"
+
+
+def _quoted_with(values: pd.Series, words: str, rows: pd.Index) -> pd.Series:
+    """Messages that quote the cell, then say what is wrong with it."""
+    return _quoted(values.loc[rows]) + words
 
 
 # Per-column rules. Each Check leaves blank (NaN) coordinates alone: a missing position is its own error.
@@ -210,7 +216,7 @@ def _normalize_coordinates(table: pd.DataFrame, check: _Collector) -> None:
             "error",
             numbers.isna() & text.ne(""),
             column,
-            lambda rows, text=text: _quoted(text.loc[rows]) + " is not a number",
+            partial(_quoted_with, text, " is not a number"),
         )
         table[column] = numbers.astype(float)
     missing = table["latitude"].isna() | table["longitude"].isna()
@@ -228,7 +234,7 @@ def _check_columns(table: pd.DataFrame, check: _Collector) -> None:
         column = _SOURCE_COLUMN.get(checked, checked)
         for rule in rules:
             passed = rule(table[checked]).check_output.reindex(table.index, fill_value=True)
-            check.add("error", ~passed, column, partial(_rule_messages, table[column], rule.error, column))
+            check.add("error", ~passed, column, partial(_rule_messages, table[column], rule.error or "", column))
 
 
 def _rule_messages(values: pd.Series, message: str, column: str, rows: pd.Index) -> pd.Series:
@@ -339,14 +345,12 @@ def _normalize_optional(table: pd.DataFrame, check: _Collector) -> None:
         understood = words.isin(TRUE_WORDS | FALSE_WORDS) | words.eq("")
         check.add(
             "warning", ~understood, column,
-            lambda rows, column=column: _quoted(table[column].loc[rows])
-            + " is not yes or no, so it is shown as unknown",
+            partial(_quoted_with, table[column], " is not yes or no, so it is shown as unknown"),
         )  # fmt: skip
-        table[column] = pd.Series(
-            np.where(words.isin(TRUE_WORDS), True, np.where(words.isin(FALSE_WORDS), False, None)),
-            index=table.index,
-            dtype="boolean",
-        )
+        flags = pd.Series(pd.NA, index=table.index, dtype="boolean")
+        flags[words.isin(TRUE_WORDS)] = True
+        flags[words.isin(FALSE_WORDS)] = False
+        table[column] = flags
     website = table["website"]
     safe = website.str.match(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", case=False)
     check.add(

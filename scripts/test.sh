@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every test on a fresh machine: Python deps, the npm files the browser tests serve in
 # place of CDNs, Debian's Chromium (installed when we are root), then pytest. Extra
-# arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`.
+# arguments go to pytest, e.g. `bash scripts/test.sh -m "not browser"`. mypy runs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,9 @@ if [[ -z "${CHROMIUM_PATH:-}" && ! -x /usr/bin/chromium ]]; then
         echo "Install it with: sudo apt-get install chromium (Debian/Ubuntu), or set CHROMIUM_PATH." >&2
     fi
 fi
+
+# Types first: strict on finder/ (see [tool.mypy] in pyproject.toml); a type error fails the run.
+python -m mypy
 
 status=0
 python -m pytest "$@" || status=$?
