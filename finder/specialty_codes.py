@@ -48,7 +48,6 @@ NUCC_CODES: tuple[RegistryCode, ...] = (
     RegistryCode("2084P2900X", "Pain Medicine", "pain-medicine", "added"),
 )
 NEUROLOGY_CODES: frozenset[str] = frozenset(c.code for c in NUCC_CODES if c.role == "neurology")
-KNOWN_CODES: frozenset[str] = frozenset(c.code for c in NUCC_CODES)
 _BY_CODE = {c.code: c for c in NUCC_CODES}
 
 #: Medicare specialty names (upper case, as CMS writes them) that add a tag to a neurologist.

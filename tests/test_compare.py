@@ -1,8 +1,6 @@
-"""Staff workflow: comparing a new list with the current one. The live list is tested in test_live_source.py."""
+"""finder.compare: what a new list adds, removes and changes, and when it takes too many specialists away."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,8 +8,6 @@ import pytest
 from finder.compare import LargeRemoval, compare_lists, large_removal
 from finder.csv_io import load_specialists
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def table(rows: list[dict[str, str]]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from finder import app_data
 from finder.conditions import CONDITIONS_DIR, MAX_FILE_BYTES, MAX_NESTING, load_library
-from tests.test_pages import CONDITIONS, FIND, distances, open_page
+from tests.apptest_pages import CONDITIONS, FIND, distances, open_page
 
 GOOD: dict[str, Any] = {
     "title": "Good",

@@ -41,3 +41,12 @@ def test_container_runs_the_app_unprivileged_with_a_health_check_and_no_secrets(
     assert "-r requirements.txt" in dockerfile and "requirements-dev" not in dockerfile
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
     assert ".streamlit/secrets.toml" in ignored
+
+
+def test_the_readme_module_list_matches_the_package() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listing = readme.split("## How it is built", 1)[1].split("```")[1]
+    package = listing.split("\nfinder/", 1)[1].split("\ndata/", 1)[0]  # the lines under finder/
+    named = set(re.findall(r"\b(\w+\.py)\b", package))
+    modules = {path.name for path in (ROOT / "finder").glob("*.py")} - {"__init__.py"}
+    assert sorted(modules - named) == [] and sorted(named - modules) == []

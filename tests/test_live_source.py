@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from finder import app_data
 from finder.csv_io import MAX_FILE_BYTES, load_specialists
@@ -31,10 +30,9 @@ from finder.live_source import (
     fetch_csv,
 )
 from finder.table_contract import ALL_COLUMNS
+from tests.apptest_pages import FIND, MANAGE, PASSWORD, open_page, unlock
 from tests.helpers_csv import csv_bytes, specialists
-from tests.test_manage_page import PASSWORD, unlock
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
 Answer = Callable[[http.server.BaseHTTPRequestHandler], None]
 GOOD = csv_bytes(specialists(300))
 DEADLINE = 2.0
@@ -428,15 +426,6 @@ def keeper(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[LiveKeeper, Clock]
     yield fresh, clock
 
 
-def live_page(page: str, secrets: dict[str, dict[str, object]], **params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.secrets.update(secrets)
-    app.switch_page(page)
-    for key, value in params.items():
-        app.query_params[key] = value
-    return app.run()
-
-
 def live_secrets(web: Web, tmp_path: Path) -> dict[str, dict[str, object]]:
     data = {"csv_url": web.base + "/list.csv", "last_good_dir": str(tmp_path / "kept")}
     return {"data": data, "manage": {"password": PASSWORD}}
@@ -447,11 +436,11 @@ def test_a_broken_first_live_list_leaves_patients_the_bundled_one_and_tells_staf
 ) -> None:
     web.answers["/list.csv"] = send(csv_bytes(specialists(3), (*ALL_COLUMNS, "name")))  # duplicate column
     secrets = live_secrets(web, tmp_path)
-    find = live_page("pages/find.py", secrets, location="60614")
+    find = open_page(FIND, secrets, location="60614")
     assert not find.exception
     assert app_data.SAMPLE_DATA_NOTICE in find.caption[0].value
     assert any("miles away" in caption.value for caption in find.caption)
-    staff = unlock(live_page("pages/manage.py", secrets), PASSWORD)
+    staff = unlock(open_page(MANAGE, secrets), PASSWORD)
     assert not staff.exception
     warning = staff.error[0].value.replace("\\", "")  # Markdown escapes, as the page shows it
     assert "the live list could not" in warning or "the live list cannot" in warning
@@ -464,7 +453,7 @@ def test_a_bad_live_list_keeps_the_last_good_one_for_patients(
     _, clock = keeper
     web.answers["/list.csv"] = send(csv_bytes(specialists(3)))
     secrets = live_secrets(web, tmp_path)
-    find = live_page("pages/find.py", secrets)
+    find = open_page(FIND, secrets)
     assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
 
     web.answers["/list.csv"] = send(b"this is not the list\n")
@@ -472,7 +461,7 @@ def test_a_bad_live_list_keeps_the_last_good_one_for_patients(
     find = find.run()
     assert not find.exception
     assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
-    staff = unlock(live_page("pages/manage.py", secrets), PASSWORD)
+    staff = unlock(open_page(MANAGE, secrets), PASSWORD)
     warning = staff.error[0].value.replace("\\", "")  # Markdown escapes, as the page shows it
     assert "the file has column names but no specialists" in warning
     assert "Patients are being shown the live list, fetched 2025-06-15 15:06 UTC instead." in warning
@@ -484,7 +473,7 @@ def test_clearing_streamlits_caches_neither_drops_the_live_list_nor_refetches_it
 ) -> None:
     monkeypatch.setattr(app_data, "LIVE_LISTS", LiveKeeper())
     web.answers["/list.csv"] = send(csv_bytes(specialists(3)))
-    find = live_page("pages/find.py", live_secrets(web, tmp_path))
+    find = open_page(FIND, live_secrets(web, tmp_path))
     assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
     web.answers["/list.csv"] = send(b"oops", 500)
     st.cache_data.clear()  # what any visitor's clear_cache websocket message does
@@ -502,7 +491,7 @@ def test_a_redirect_to_an_allowed_host_in_the_settings_is_followed_by_the_app(
     web.answers["/published.csv"] = send(csv_bytes(specialists(3)))
     secrets = live_secrets(web, tmp_path)
     secrets["data"]["redirect_hosts"] = ["localhost"]
-    find = live_page("pages/find.py", secrets)
+    find = open_page(FIND, secrets)
     assert not find.exception
     assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
 
@@ -511,7 +500,7 @@ def test_why_the_live_list_is_not_used_reaches_staff_as_plain_text(
     web: Web, tmp_path: Path, keeper: tuple[LiveKeeper, Clock]
 ) -> None:
     web.answers["/list.csv"] = send(b"**bold** [link](https://example.org) _list_\n")  # a header row only
-    staff = unlock(live_page("pages/manage.py", live_secrets(web, tmp_path)), PASSWORD)
+    staff = unlock(open_page(MANAGE, live_secrets(web, tmp_path)), PASSWORD)
     assert not staff.exception
     assert "[link](" not in staff.error[0].value and "**bold**" not in staff.error[0].value
 
@@ -522,7 +511,7 @@ def test_rows_the_live_list_leaves_out_are_listed_for_staff(
     rows = specialists(3)
     rows[2]["zip"] = "99999"
     web.answers["/list.csv"] = send(csv_bytes(rows))
-    staff = unlock(live_page("pages/manage.py", live_secrets(web, tmp_path)), PASSWORD)
+    staff = unlock(open_page(MANAGE, live_secrets(web, tmp_path)), PASSWORD)
     assert staff.expander[0].label == "Problems in the current list: 1 rows left out, 0 warnings"
     assert any("**Row 4**: left out until fixed\n    - zip (error):" in text.value for text in staff.markdown)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,29 +13,11 @@ from streamlit.testing.v1 import AppTest
 from finder import app_data, staff_ui
 from finder.csv_io import load_specialists
 from finder.staff_access import PasswordThrottle
+from tests.apptest_pages import PASSWORD, SECRETS, manage_page, unlock
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
 from tests.test_staff_access import Clock
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
-PASSWORD = "correct horse battery staple"
-SECRETS = {"manage": {"password": PASSWORD}}
 CHECKED_FILE = "Download the checked file"
-
-
-def manage_page(secrets: dict[str, dict[str, object]], new_server: bool = True) -> AppTest:
-    """The page in a new browser session; `new_server` also starts the password wait afresh, as a restart would."""
-    if new_server:
-        staff_ui.password_throttle.clear()
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.secrets.update(secrets)
-    app.switch_page("pages/manage.py")
-    return app.run()
-
-
-def unlock(app: AppTest, password: str) -> AppTest:
-    app.text_input[0].input(password)
-    next(button for button in app.button if button.label == "Unlock").click()
-    return app.run()
 
 
 def upload(app: AppTest, data: bytes) -> AppTest:

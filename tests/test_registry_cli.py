@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from finder import app_data
 from finder.cli import main
 from finder.npi import registry_url
+from tests.apptest_pages import FIND, PASSWORD, SECRETS, manage_page, open_page, unlock
 from tests.registry_fixtures import (
     CMS_HEADER,
     cms_row,
@@ -24,9 +24,6 @@ from tests.registry_fixtures import (
     write_nppes,
     zip_of,
 )
-from tests.test_manage_page import PASSWORD, SECRETS, manage_page, unlock
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 @pytest.fixture()
@@ -156,34 +153,25 @@ def imported_list(monthly: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return out
 
 
-def page(name: str | None = None, **params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    if name:
-        app.switch_page(name)
-    for key, value in params.items():
-        app.query_params[key] = value
-    return app.run()
-
-
 def plain(text: str) -> str:
     return text.replace("\\", "")  # Markdown escapes, as the page shows the text
 
 
 def test_the_app_serves_an_imported_list_with_its_source_and_no_sample_notice(imported_list: Path) -> None:
-    find = page("pages/find.py", location="60614")
+    find = open_page(FIND, location="60614")
     assert not find.exception
     captions = [plain(caption.value) for caption in find.caption]
     assert "2 specialists. Source: NPI Registry, file of November 2026." in captions
     assert not any(app_data.SAMPLE_DATA_NOTICE in caption for caption in captions)
     cards = "\n".join(markdown.value for markdown in find.markdown)
     assert registry_url(npi(1)) in cards and registry_url(npi(2)) in cards
-    home = page()
+    home = open_page()
     assert any("NPI Registry, file of November 2026" in plain(c.value) for c in home.caption)
     assert not any(app_data.SAMPLE_DATA_NOTICE in c.value for c in home.caption)
 
 
 def test_patients_can_ask_for_a_female_or_male_doctor(imported_list: Path) -> None:
-    find = page("pages/find.py", location="60614", gender="female")
+    find = open_page(FIND, location="60614", gender="female")
     assert not find.exception
     gender = next(box for box in find.selectbox if box.label == "Doctor's gender")
     assert gender.value == "female" and gender.options == ["Any", "Female", "Male"]
@@ -192,7 +180,7 @@ def test_patients_can_ask_for_a_female_or_male_doctor(imported_list: Path) -> No
 
 
 def test_the_sample_list_keeps_its_notice_and_has_no_gender_filter() -> None:
-    find = page("pages/find.py", location="60614")
+    find = open_page(FIND, location="60614")
     assert any(app_data.SAMPLE_DATA_NOTICE in caption.value for caption in find.caption)
     assert not any(box.label == "Doctor's gender" for box in find.selectbox)
 
