@@ -40,6 +40,11 @@ CHECKED_CSV = (
     ",,MD,epilepsy,,2 Main St,New York,NY,1000,2125550101,,\n"
 )
 
+CARD_EMOJI_XFAIL = pytest.mark.xfail(
+    strict=True,
+    reason="result cards put 📞 🧭 🌐 🪪 before their links as text (specialist_card, results branch)",
+)
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -261,3 +266,31 @@ def test_no_document_blocks_zooming(new_page: Callable[..., Page], app_url: str)
             "[...document.querySelectorAll('meta[name=viewport]')].map(m => m.content).join(' ')"
         ).replace(" ", "")
         assert not re.search(r"maximum-scale=1(\.0)?(,|$)|user-scalable=(no|0)", viewport), (frame.url, viewport)
+
+
+# Text nodes with an emoji that assistive technology can reach (not inside aria-hidden), anywhere on the page.
+SPOKEN_EMOJI = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (/\\p{Extended_Pictographic}/u.test(node.data) && !element.closest('[aria-hidden="true"]')) {
+      found.push(element.outerHTML.slice(0, 120));
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize(
+    "page_name",
+    [pytest.param(name, marks=CARD_EMOJI_XFAIL) if name == "find-results" else name for name in PAGES],
+)
+def test_decorative_emoji_are_hidden_from_screen_readers(
+    new_page: Callable[..., Page], app_url: str, page_name: str
+) -> None:
+    page = new_page(viewport=SIZES["desktop"])
+    PAGES[page_name](page, app_url)
+    settled(page)
+    spoken = page.evaluate(SPOKEN_EMOJI)
+    assert not spoken, f"emoji a screen reader reads out on {page_name}: {spoken[:5]}"
