@@ -22,7 +22,7 @@ from finder.search import DEFAULT_RADIUS_MILES
 from tests.browser.cdn import NODE_MODULES
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.browser.test_patient_journey import SYMPTOM_LABEL
-from tests.browser.test_search_in_browser import MAP_IFRAME, MARKER, SEARCH_LABEL, expected_names
+from tests.browser.test_search_in_browser import MAP_COMPONENT, MAP_IFRAME, MARKER, SEARCH_LABEL, expected_names
 
 pytestmark = pytest.mark.browser
 
@@ -133,12 +133,15 @@ def test_no_serious_accessibility_violations(
     page = new_page(viewport=SIZES[size], is_mobile=phone, has_touch=phone)
     PAGES[page_name](page, app_url)
     settled(page)
-    report = []
+    report, checked = [], []
     for frame in page.frames:
+        checked.append(frame.url)
         if problems := blocking(axe_violations(frame)):
             where = "the page" if frame is page.main_frame else f"the frame {re.sub(r'[?#].*', '', frame.url)}"
             report.append(f"In {where}:\n  " + "\n  ".join(map(str, problems)))
     assert not report, f"axe-core found on {page_name} ({size}):\n" + "\n".join(report)
+    if page_name == "find-results":  # the map's own document was checked too, not only the frame around it
+        assert any(MAP_COMPONENT in url for url in checked), checked
 
 
 def focused(page: Page) -> Locator:
