@@ -8,11 +8,15 @@ symptom box for those who do not know which specialist they need.
 
 import streamlit as st
 
-from finder import app_data, ui
+from finder import accessibility, app_data, ui
+
+WHERE_LABEL = "Where are you? ZIP code, city and state, or street address"
+SYMPTOM_LABEL = "Not sure what to search for? Describe what is happening"
 
 ui.page_setup("Home")
-st.title("🧠 NeuroFinder")
-st.markdown("#### Find a neurology specialist near you, and understand what you are going through.")
+st.title("NeuroFinder")  # the brain emoji stays in the tab icon: in the heading a screen reader would read it out
+# A tagline, not a section: a heading here would skip from level 1 to level 4.
+st.markdown("**Find a neurology specialist near you, and understand what you are going through.**")
 st.caption(
     "NeuroFinder gives general information, not medical advice. "
     "**In an emergency, call 911 (or your local emergency number).**"
@@ -20,7 +24,7 @@ st.caption(
 
 with st.form("quick-search"):
     where = st.text_input(
-        "Where are you? ZIP code, city and state, or street address",
+        WHERE_LABEL,
         placeholder="for example 60614, or Denver, CO",
         max_chars=200,
     )
@@ -28,10 +32,11 @@ with st.form("quick-search"):
         if where.strip():
             st.switch_page(ui.FIND_PAGE, query_params={"location": where.strip()})
         st.warning("Type where you are first: a ZIP code like 60614, or a city and state like Denver, CO.", icon="📍")
+        accessibility.focus_field(WHERE_LABEL)  # so the patient can type at once
 
 with st.form("symptom"):
     symptom = st.text_input(
-        "Not sure what to search for? Describe what is happening",
+        SYMPTOM_LABEL,
         placeholder="for example: my arm jerks",
         max_chars=200,
     )
@@ -39,6 +44,7 @@ with st.form("symptom"):
         if symptom.strip():
             st.switch_page(ui.CONDITIONS_PAGE, query_params={"q": symptom.strip()})
         st.warning("Type what is happening first, for example “my hand shakes” or “dizzy”.", icon="💬")
+        accessibility.focus_field(SYMPTOM_LABEL)
 
 find, learn = st.columns(2)
 with find, st.container(border=True):

@@ -105,7 +105,7 @@ def unlocked(password: str) -> bool:
 
 def current_list_status(current: SpecialistList) -> None:
     """What patients see now, and anything wrong with it."""
-    st.subheader("The list patients see now")
+    st.header("The list patients see now")
     st.markdown(f"{len(current.report.specialists)} specialists, from {current.source}.")
     if current.provenance:
         st.markdown(f"Where the specialists come from: {escape_markdown(current.provenance)}.")
@@ -137,7 +137,7 @@ def check(data: bytes) -> tuple[ValidationReport, pd.DataFrame | None]:
 
 def validation_summary(report: ValidationReport) -> None:
     """Counts of rows first, then every problem, grouped by row, with its column and what to do."""
-    st.subheader("Check results")
+    st.header("Check results")
     read, usable, left_out, warnings = st.columns(4)
     read.metric("Rows read", report.rows_read)
     usable.metric("Rows patients will see", len(report.specialists))
@@ -166,7 +166,7 @@ def fill_coordinates(data: bytes, table: pd.DataFrame | None, settings: Settings
     missing = missing_coordinates(table) if table is not None else 0
     if not missing:
         return
-    st.subheader("Missing map positions")
+    st.header("Missing map positions")
     online = "then by street address online (about one a second)" if settings.geocoder_enabled else "only"
     st.markdown(f"{missing} rows have no latitude/longitude. They can be placed by ZIP code first, {online}.")
     if not st.button(f"Fill missing map positions ({missing} rows)"):
@@ -200,7 +200,7 @@ def preview(report: ValidationReport) -> None:
     """The usable rows as a table and on a map."""
     if report.specialists.empty:
         return
-    st.subheader("Preview of the rows patients will see")
+    st.header("Preview of the rows patients will see")
     table = report.specialists.reindex(columns=list(PREVIEW_COLUMNS))
     st.dataframe(table, column_config=PREVIEW_COLUMNS, hide_index=True, width="stretch")
     st.map(report.specialists, latitude="latitude", longitude="longitude", size=2000)
@@ -214,7 +214,7 @@ def large_removal_alert(removal: LargeRemoval | None) -> None:
 
 def comparison(changes: Comparison) -> None:
     """Added, removed and changed specialists, so a mistaken upload is seen before it is published."""
-    st.subheader("Changes compared with the current list")
+    st.header("Changes compared with the current list")
     added, removed, changed, same = st.columns(4)
     added.metric("Added", len(changes.added))
     removed.metric("Not in the new list", len(changes.removed))
@@ -243,7 +243,7 @@ def download_checked(
     remove many specialists, only after staff tick that they mean it, asked afresh for each upload."""
     if table is None:
         return
-    st.subheader("Publish")
+    st.header("Publish")
     if report.rows_left_out:
         st.warning(
             f"{report.rows_left_out} rows are still left out because of errors. You can publish now (those rows "

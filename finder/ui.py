@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from finder import npi
+from finder import accessibility, npi
 from finder.conditions import EMERGENCY_HEADING, Condition, ConditionLibrary, render_body, split_emergency
 from finder.csv_write import spreadsheet_csv_bytes
 from finder.location import AmbiguousLocation
@@ -57,11 +57,13 @@ EXPORT_COLUMNS = {
 
 
 def page_setup(title: str) -> None:
-    """Every page's first call: browser-tab title, wide layout and the menu with readable names."""
+    """Every page's first call: browser-tab title, wide layout, the menu with readable names, and the
+    fixes for links and the map frame (finder.accessibility)."""
     st.set_page_config(page_title=f"{title} · NeuroFinder", page_icon="🧠", layout="wide")
     with st.sidebar:
         for page, label, icon in MENU:
             st.page_link(page, label=label, icon=icon)
+        accessibility.fix_links_and_frames()
 
 
 def condition_href(slug: str) -> str:
@@ -260,11 +262,11 @@ def condition_page(condition: Condition, library: ConditionLibrary) -> None:
         if text:
             st.markdown(text)
     if related := [library.get(slug) for slug in condition.related]:
-        st.subheader("Related conditions")
+        st.header("Related conditions")
         for other in related:
             if other:
                 st.page_link(CONDITIONS_PAGE, label=other.title, query_params={"condition": other.slug})
-    st.subheader("Sources")
+    st.header("Sources")
     st.markdown(
         "\n".join(f"- {markdown_link(s.title, str(s.url))}, {escape_markdown(s.publisher)}" for s in condition.sources)
     )

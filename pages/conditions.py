@@ -16,11 +16,11 @@ condition = library.get(slug)
 ui.page_setup(condition.title if condition else "Learn about conditions")  # the browser tab names the page shown
 
 if condition:
-    # A page link that only changes ?condition= does not update the address bar (Streamlit 1.67), and
-    # setting the same parameters again is skipped; writing them anew always reaches the browser, so
-    # the page can be reloaded, bookmarked and shared.
-    st.query_params.clear()
-    st.query_params["condition"] = slug
+    # A page link that only changes ?condition= does not update the address bar (Streamlit 1.67); one
+    # write of the parameters does, so the page can be reloaded, bookmarked and shared. The browser adds
+    # a history entry only when the address changes, so a page opened from a link adds none and Back works
+    # (clearing first added an entry for the bare index, where Back from the next page then landed).
+    st.query_params.from_dict({"condition": slug})
     ui.condition_page(condition, library)
     st.stop()
 
@@ -50,7 +50,7 @@ if query.strip():
 elif "q" in st.query_params:
     del st.query_params["q"]
 
-st.subheader("All conditions, A to Z")
+st.header("All conditions, A to Z")
 for letter, group in ui.by_first_letter(library.alphabetical()).items():
     st.markdown(f"**{letter}**")
     for each in group:

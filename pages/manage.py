@@ -19,7 +19,7 @@ if not staff_ui.unlocked(settings.manage_password):
 current = app_data.specialist_list()
 staff_ui.current_list_status(current)
 
-st.subheader("Check a new list")
+st.header("Check a new list")
 st.markdown(
     "Not sure what a column should hold? The staff guide explains each one "
     "(ask whoever looks after the app, or open docs/staff-guide.md in the project)."

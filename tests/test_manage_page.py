@@ -36,7 +36,7 @@ def bundled_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(app_data.SPECIALISTS_CSV.read_text(encoding="utf-8"))))
 
 
-TEXT_ELEMENTS = {"title", "subheader", "markdown", "caption", "error", "warning", "info", "success"}
+TEXT_ELEMENTS = {"title", "header", "markdown", "caption", "error", "warning", "info", "success"}
 
 
 def texts(app: AppTest) -> list[str]:
@@ -121,8 +121,8 @@ def test_the_report_counts_rows_left_out_and_shows_every_problem_whole_and_escap
     assert len(messages) == 4 and all(message in shown for message in messages)  # each whole, not clipped
     assert "[click](" not in problems and "\\[click\\]\\(https\\:" in problems
     assert any(button.label.startswith("Fill missing map positions (1 rows)") for button in app.button)
-    subheaders = [header.value for header in app.subheader]
-    assert "Changes compared with the current list" in subheaders and "Publish" in subheaders
+    headers = [header.value for header in app.header]
+    assert "Changes compared with the current list" in headers and "Publish" in headers
     assert "3 rows are still left out because of errors" in app.warning[0].value
 
 

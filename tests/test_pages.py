@@ -145,7 +145,7 @@ def test_myoclonus_page_shows_red_flags_first_then_its_sections_and_disclaimer()
         assert f"## {heading}" in text
     assert "not medical advice" in app.info[0].value
     assert "(or your local emergency number)" in app.info[0].value
-    assert [h.value for h in app.subheader] == ["Related conditions", "Sources"]
+    assert [h.value for h in app.header] == ["Related conditions", "Sources"]
     captions = [caption.value for caption in app.caption]
     assert captions[0].startswith("Not yet reviewed by a clinician")
     assert any("not yet reviewed by a clinician" in caption for caption in captions)
@@ -225,7 +225,7 @@ def test_unknown_condition_slug_shows_the_index_instead() -> None:
     app = open_page(CONDITIONS, condition="no-such-page")
     assert not app.exception
     assert "do not have a page for that condition" in app.warning[0].value
-    assert app.subheader[0].value == "All conditions, A to Z"
+    assert app.header[0].value == "All conditions, A to Z"
 
 
 def test_from_my_arm_jerks_on_the_home_page_to_specialists_who_treat_it() -> None:

@@ -32,7 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-REQUIRED_PACKAGES = ("leaflet", "leaflet.markercluster", "jquery")
+REQUIRED_PACKAGES = ("leaflet", "leaflet.markercluster", "jquery", "axe-core")
+#: The Manage data page's password in the app the browser tests start (never a real one).
+STAFF_PASSWORD = "browser-test-staff-password"
 
 
 def _unavailable(reason: str) -> None:
@@ -45,9 +47,12 @@ def _unavailable(reason: str) -> None:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of `streamlit run app.py`, started once for all browser tests (scripts/measuring.py's
-    server, which the benchmark and load test use too), with its own temporary folder."""
+    server, which the benchmark and load test use too), with its own temporary folder and secrets
+    that set STAFF_PASSWORD, so the Manage data page can be unlocked."""
+    secrets = tmp_path_factory.mktemp("app-secrets") / "secrets.toml"
+    secrets.write_text(f'[manage]\npassword = "{STAFF_PASSWORD}"\n', encoding="utf-8")
     try:
-        with serve(REPO_ROOT, tmp_path_factory.mktemp("app-temp")) as server:
+        with serve(REPO_ROOT, tmp_path_factory.mktemp("app-temp"), [f"secrets.files={secrets}"]) as server:
             yield f"http://127.0.0.1:{server.port}"
     except RuntimeError as error:
         pytest.fail(str(error))
