@@ -12,10 +12,12 @@ builds new tables from them and never writes into them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from finder import table_cache
@@ -46,6 +48,19 @@ class SpecialistList:
     staff_warning: str = ""  # for staff: why the live list is not the one being served
     provenance: str = ""  # where the specialists come from and how fresh, e.g. "NPI Registry, file of November 2026"
     offers_gender: bool = False  # whether the list says doctors' genders (the gender filter is shown)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The specialists patients search (read-only: shared by every session)."""
+        return self.report.specialists
+
+    @functools.cached_property
+    def version(self) -> str:
+        """A fingerprint of the table's content, for caches of what is built from it (the map of a search):
+        an edited list has another version, so nothing built from the old one is ever served again.
+        Worked out once per list (~0.1 s for 100,000 specialists), as the list itself is loaded once."""
+        cells = pd.util.hash_pandas_object(self.table, index=False).to_numpy()
+        return hashlib.sha256(cells.tobytes()).hexdigest()[:32]
 
 
 def _specialist_list(report: ValidationReport, notice: str, source: str) -> SpecialistList:

@@ -23,6 +23,7 @@ from finder.live_source import LiveKeeper, LiveSource, LiveSourceError, LiveStat
 from finder.settings import _hosts
 from tests.helpers_csv import csv_bytes, specialists
 from tests.test_manage_page import PASSWORD, unlock
+from tests.test_pages import distances
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 Answer = Callable[[http.server.BaseHTTPRequestHandler], None]
@@ -421,7 +422,7 @@ def test_a_broken_first_live_list_leaves_patients_the_bundled_one_and_tells_staf
     find = live_page("pages/find.py", secrets, location="60614")
     assert not find.exception
     assert app_data.SAMPLE_DATA_NOTICE in find.caption[0].value
-    assert any("miles away" in caption.value for caption in find.caption)
+    assert distances(find)
     staff = unlock(live_page("pages/manage.py", secrets), PASSWORD)
     assert not staff.exception
     warning = staff.error[0].value.replace("\\", "")  # Markdown escapes, as the page shows it

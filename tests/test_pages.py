@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -29,9 +30,14 @@ def open_page(page: str | None = None, **params: str) -> AppTest:
     return app.run()
 
 
+def cards(app: AppTest) -> list[str]:
+    """The result cards' HTML, in page order."""
+    return [card for html in app.get("html") for card in re.findall(r'<li class="nf-card">.*?</li>', html.value, re.S)]
+
+
 def distances(app: AppTest) -> list[float]:
     """The 'N miles away' figures of the result cards, in page order."""
-    found = (re.match(r"([\d.]+) miles away", caption.value) for caption in app.caption)
+    found = (re.search(r'<p class="nf-facts">([\d.]+) miles away', card) for card in cards(app))
     return [float(match.group(1)) for match in found if match]
 
 
@@ -194,10 +200,10 @@ def test_myoclonus_finder_action_opens_the_search_with_its_subspecialties() -> N
     assert "Movement disorders, Epilepsy, Clinical neurophysiology (EEG/EMG), Child neurology" in explanation
     assert distances(app)
     wanted_labels = [vocabulary.LABELS[slug] for slug in expected]
-    cards = [block.value for block in app.markdown if block.value.startswith("**") and "  \n" in block.value]
-    assert cards
-    for card in cards:
-        treats = card.split("  \n")[1].replace("\\", "")
+    found = cards(app)
+    assert found
+    for card in found:
+        treats = html.unescape(re.search(r"</h3><p>(.*?)</p>", card).group(1))
         assert any(label in treats for label in wanted_labels), card
 
 
