@@ -292,8 +292,8 @@ def _count_line(count: int, request: SearchRequest, place: str) -> str:
     """How many were found, where, and with which filters, so the number explains itself."""
     noun = "specialist" if count == 1 else "specialists"
     filters = [echo(words) for words, _ in request.active_filters()]
-    narrowed = f" ({', '.join(filters)})" if filters else ""
-    return f"{count} {noun}{narrowed} within {request.radius_miles} miles of {place}, nearest first."
+    matching = f" who match: {', '.join(filters)}" if filters else ""
+    return f"{count} {noun} within {request.radius_miles} miles of {place}{matching}. Nearest first."
 
 
 def _focus_results_heading() -> None:

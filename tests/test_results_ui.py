@@ -178,7 +178,8 @@ def test_the_count_names_every_active_filter() -> None:
     expected = search(everyone.table, request.criteria(resolve_location("10001"), app_data.condition_library(), False))
     line = app.success[0].value.replace("\\", "")
     count = len(expected.matches)
-    assert line.startswith(f"{count} specialists (accepting new patients, video visits, speaks Spanish) within 250")
+    assert line.startswith(f"{count} specialists within 250 miles of New York, NY who match: accepting new patients, ")
+    assert line.endswith("video visits, speaks Spanish. Nearest first.")
 
 
 def test_the_list_comes_first_and_the_map_switch_shows_the_map_alone() -> None:
