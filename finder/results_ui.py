@@ -57,6 +57,8 @@ LIST_VIEW, MAP_VIEW = "List", "Map"
 MAP_BESIDE_LIST_KEY = "results-map-beside-list"
 #: Set by `submit` for the next page run only: move focus to the results heading once they are drawn.
 FOCUS_KEY = "focus-results-after-search"
+#: Searches so far in this session: each focus script differs from the last, or the browser would not run it again.
+SEARCHES_KEY = "searches-in-this-session"
 NEW_TAB = " (opens in a new tab)"
 RESULTS_STYLE = f"""<style>
 .nf-cards {{ list-style: none; margin: 0; padding: 0; }}
@@ -96,7 +98,8 @@ def treated_by(condition: Condition | None) -> None:
 def submit(request: SearchRequest) -> None:
     """Start a search: the URL holds it (to share), and the next run draws it with focus on the results."""
     st.query_params.from_dict(request.to_query_params())
-    st.session_state[FOCUS_KEY] = st.session_state.get(FOCUS_KEY, 0) + 1
+    st.session_state[SEARCHES_KEY] = st.session_state.get(SEARCHES_KEY, 0) + 1
+    st.session_state[FOCUS_KEY] = True
     st.rerun()
 
 
@@ -284,8 +287,9 @@ def removable_filters(request: SearchRequest) -> None:
         return
     st.caption("Filters in use (tap one to remove it):")
     with st.container(horizontal=True):
-        for words, without in filters:
-            st.page_link(FIND_PAGE, label=f"✕ {echo(words)}", query_params=without.to_query_params())
+        for words, without in filters:  # "Remove …" is what a screen reader says, not "multiplication x"
+            link = f"Remove {echo(words)}"
+            st.page_link(FIND_PAGE, label=link, icon=":material/close:", query_params=without.to_query_params())
 
 
 def _count_line(count: int, request: SearchRequest, place: str) -> str:
@@ -299,13 +303,13 @@ def _count_line(count: int, request: SearchRequest, place: str) -> str:
 def _focus_results_heading() -> None:
     """After Search, move keyboard and screen-reader focus to the results heading (Streamlit has no API).
 
-    The run counter makes each search's script text new, so the browser runs it again for a second search.
+    Streamlit keeps an element whose text did not change, and then its script does not run again, so
+    each search's script carries the number of searches so far.
     """
-    searches = st.session_state.pop(FOCUS_KEY, 0)
-    if not searches:
+    if not st.session_state.pop(FOCUS_KEY, False):
         return
     st.html(
-        f"""<script data-search="{searches}">
+        f"""<script data-search="{st.session_state.get(SEARCHES_KEY, 0)}">
         (function focusResults(tries) {{
             var heading = document.getElementById("{RESULTS_HEADING_ID}");
             if (heading) {{ heading.focus({{ preventScroll: false }}); return; }}

@@ -123,3 +123,10 @@ def test_after_search_focus_is_on_the_results_and_tab_reaches_call_before_the_ma
     else:
         pytest.fail(f"{MAX_TABS_TO_FIRST_CALL} Tabs from the results heading did not reach a Call button")
     assert focused[1].startswith(f"Call {names[0]} at ")
+
+    # A second search moves the focus again (the same script text would not run twice).
+    page.get_by_test_id("stExpander").locator("summary").click()  # unfold the search form
+    page.get_by_label(SEARCH_LABEL).fill("60614")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("of Chicago, IL")
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{RESULTS_HEADING_ID}'")
