@@ -17,12 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from finder import app_data, npi
+from finder.app_data import SpecialistList
 from finder.conditions import Condition, ConditionLibrary
 from finder.csv_write import spreadsheet_csv_bytes
 from finder.location import AmbiguousLocation, Location, LocationError
 from finder.mapping import build_map
 from finder.safety import directions_url, escape_html, escape_markdown, safe_url, tel_url
-from finder.search import SearchCriteria, SearchResult
+from finder.search import SearchCriteria, search
 from finder.search_request import SearchRequest, echo
 from finder.ui import FIND_PAGE, condition_href
 
@@ -265,21 +266,6 @@ def other_places(where: Location, request: SearchRequest) -> None:
             place_links(where.alternatives, request)
 
 
-def search_summary(request: SearchRequest, library: ConditionLibrary) -> str:
-    """One line saying what was searched, every filter included, for the folded search form's label
-    (Markdown, each part shortened and escaped: the location may come from a link anyone wrote)."""
-    if not request.location:
-        return "Search"
-    condition = library.get(request.condition)
-    parts = [
-        request.location,
-        f"{request.radius_miles} miles",
-        condition.title if condition else "",
-        *(words for words, _ in request.active_filters()),
-    ]
-    return "Change search: " + " · ".join(echo(part) for part in parts if part)
-
-
 def removable_filters(request: SearchRequest) -> None:
     """The active filters as links that each rerun the search without that filter: one tap, no form."""
     filters = request.active_filters()
@@ -321,10 +307,12 @@ def _focus_results_heading() -> None:
 
 
 def search_results(
-    result: SearchResult, where: Location, request: SearchRequest, criteria: SearchCriteria, data_version: str
+    request: SearchRequest, where: Location, specialists: SpecialistList, library: ConditionLibrary
 ) -> None:
-    """The outcome of a search: a heading, the count (a polite live region), a List / Map switch, then
-    the list, beside the map on wide screens."""
+    """The search around `where` and its outcome: a heading, the count (a polite live region), a List / Map
+    switch, then the list, beside the map on wide screens."""
+    criteria = request.criteria(where, library, specialists.offers_gender)
+    result = search(specialists.table, criteria)
     st.html(f'<h2 id="{RESULTS_HEADING_ID}" tabindex="-1">Results</h2>')
     _focus_results_heading()
     place = escape_markdown(where.label)
@@ -343,10 +331,10 @@ def search_results(
     )
     state_key = f"shown-{hash(request)}"
     if view == MAP_VIEW:
-        results_map(shown, criteria, data_version, where.label)
+        results_map(shown, criteria, specialists.version, where.label)
         return
     listing, beside = st.columns([1, 1], gap="medium")
     with listing:
         result_list(shown, state_key)
     with beside, st.container(key=MAP_BESIDE_LIST_KEY):
-        results_map(shown, criteria, data_version, where.label)
+        results_map(shown, criteria, specialists.version, where.label)
