@@ -62,7 +62,7 @@ FOCUS_KEY = "focus-results-after-search"
 SEARCHES_KEY = "searches-in-this-session"
 NEW_TAB = " (opens in a new tab)"
 RESULTS_STYLE = f"""<style>
-.nf-cards {{ list-style: none; margin: 0; padding: 0; }}
+.stHtml ol.nf-cards {{ list-style: none; margin: 0; padding: 0; }}  /* Streamlit indents lists in st.html */
 .nf-card {{ border: 1px solid #c9d1dc; border-radius: 8px; padding: 12px 16px; margin: 0 0 12px; color: #1a2233; }}
 .nf-card h3 {{ font-size: 1.15rem; font-weight: 700; margin: 0 0 4px; padding: 0; line-height: 1.3; }}
 .nf-card p {{ margin: 0 0 6px; }}
@@ -75,6 +75,7 @@ RESULTS_STYLE = f"""<style>
 }}
 .nf-card a.nf-action:hover {{ background: #eef4fb; }}
 .nf-card a.nf-action:focus-visible {{ outline: 3px solid #0b4a8b; outline-offset: 2px; }}
+#{RESULTS_HEADING_ID} {{ margin: 0; padding: 0.5rem 0 0; }}
 #{RESULTS_HEADING_ID}:focus {{ outline: none; }}
 #{RESULTS_HEADING_ID}:focus-visible {{ outline: 3px solid #0b4a8b; outline-offset: 2px; }}
 @media (max-width: 640px) {{ .st-key-{MAP_BESIDE_LIST_KEY} {{ display: none; }} }}
@@ -163,9 +164,9 @@ def specialist_card_html(specialist: pd.Series) -> str:
 
 
 def result_cards_html(results: pd.DataFrame) -> str:
-    """The cards as one list, with their styles."""
+    """The cards as one list (their styles come with the results heading, `RESULTS_STYLE`)."""
     cards = "".join(specialist_card_html(specialist) for _, specialist in results.iterrows())
-    return f'{RESULTS_STYLE}<ol class="nf-cards" aria-label="Specialists, nearest first">{cards}</ol>'
+    return f'<ol class="nf-cards" aria-label="Specialists, nearest first">{cards}</ol>'
 
 
 @st.fragment
@@ -313,7 +314,7 @@ def search_results(
     switch, then the list, beside the map on wide screens."""
     criteria = request.criteria(where, library, specialists.offers_gender)
     result = search(specialists.table, criteria)
-    st.html(f'<h2 id="{RESULTS_HEADING_ID}" tabindex="-1">Results</h2>')
+    st.html(f'{RESULTS_STYLE}<h2 id="{RESULTS_HEADING_ID}" tabindex="-1">Results</h2>')
     _focus_results_heading()
     place = escape_markdown(where.label)
     if result.matches.empty:
