@@ -3,6 +3,7 @@ the List / Map switch, focus after Search, and the map built once per search and
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -145,6 +146,17 @@ def test_the_lists_version_follows_its_content() -> None:
     changed = edited.table.copy()
     changed.loc[0, "phone"] = "(312) 555-0199"
     assert SpecialistList(ValidationReport(changed, edited.report.log, 3), [], "", "").version != edited.version
+
+
+def test_the_version_is_worked_out_once_per_table_even_for_the_copies_made_each_page_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hashes: list[int] = []
+    real_hash = pd.util.hash_pandas_object
+    monkeypatch.setattr(pd.util, "hash_pandas_object", lambda *a, **k: hashes.append(1) or real_hash(*a, **k))
+    served = listed(3)
+    warned = replace(served, staff_warning="the live list could not be fetched")  # as specialist_list() does
+    assert served.version == warned.version and len(hashes) == 1
 
 
 def test_the_map_is_built_once_per_search_and_again_when_the_list_changes(monkeypatch: pytest.MonkeyPatch) -> None:
