@@ -299,7 +299,7 @@ def _focus_results_heading() -> None:
         f"""<script data-search="{st.session_state.get(SEARCHES_KEY, 0)}">
         (function focusResults(tries) {{
             var heading = document.getElementById("{RESULTS_HEADING_ID}");
-            if (heading) {{ heading.focus({{ preventScroll: false }}); return; }}
+            if (heading) {{ heading.focus(); return; }}
             if (tries < 100) {{ setTimeout(function () {{ focusResults(tries + 1); }}, 50); }}
         }})(0);
         </script>""",
