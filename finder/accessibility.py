@@ -5,8 +5,7 @@ this app included: a new tab breaks Back, and on a phone a call link leaves an e
 Only links to other web sites should open in a new tab, and those should say so. Streamlit has
 no option for this, so one small script, added once per page by `finder.ui.page_setup`, sets it
 right for every link on the page, now and as Streamlit redraws it; a style rule adds a visible
-arrow whose spoken text is "(opens in a new tab)". The same script gives the results map's
-iframe, which streamlit-folium names after its Python module, a name a person understands.
+arrow whose spoken text is "(opens in a new tab)".
 
 The scripts are fixed text: nothing a patient or staff member typed is ever put into them, except
 the label in `focus_field`, which is passed as JSON.
@@ -21,9 +20,6 @@ import streamlit as st
 
 #: What a screen reader says after the name of a link that opens a new tab.
 NEW_TAB_NOTE = "(opens in a new tab)"
-#: streamlit-folium's iframe is titled with its component name unless something better is set.
-MAP_COMPONENT_TITLE = "streamlit_folium.st_folium"
-MAP_FRAME_TITLE = "Map of the specialists found"
 
 
 def _js_string(text: str) -> str:
@@ -36,41 +32,36 @@ a[target="_blank"]::after {{ content: " \\2197" / " {NEW_TAB_NOTE}"; }}
 </style>"""
 
 # Runs once per browser tab (Streamlit switches pages without reloading): a MutationObserver
-# re-checks every link and iframe Streamlit adds or changes.
-_SCRIPT = f"""<script>
-(() => {{
+# re-checks every link Streamlit adds or changes.
+_SCRIPT = """<script>
+(() => {
   if (window.neurofinderLinks) return;
   window.neurofinderLinks = true;
-  const fixLink = (link) => {{
+  const fixLink = (link) => {
     let url;
-    try {{ url = new URL(link.getAttribute("href") || "", document.baseURI); }} catch (error) {{ return; }}
+    try { url = new URL(link.getAttribute("href") || "", document.baseURI); } catch (error) { return; }
     const otherSite = /^https?:$/.test(url.protocol) && url.origin !== window.location.origin;
     if (!otherSite && link.target === "_blank") link.target = "_self";
-  }};
-  const fixFrame = (frame) => {{
-    if (frame.title === {_js_string(MAP_COMPONENT_TITLE)}) frame.title = {_js_string(MAP_FRAME_TITLE)};
-  }};
-  const fixAll = (root) => {{
+  };
+  const fixAll = (root) => {
     if (!(root instanceof Element)) return;
     if (root.matches("a[href]")) fixLink(root);
-    if (root.matches("iframe")) fixFrame(root);
     root.querySelectorAll("a[href]").forEach(fixLink);
-    root.querySelectorAll("iframe").forEach(fixFrame);
-  }};
-  new MutationObserver((changes) => changes.forEach((change) => {{
+  };
+  new MutationObserver((changes) => changes.forEach((change) => {
     if (change.type === "attributes") fixAll(change.target);
     change.addedNodes.forEach(fixAll);
-  }})).observe(document.body, {{
-    subtree: true, childList: true, attributes: true, attributeFilter: ["href", "target", "title"],
-  }});
+  })).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["href", "target"],
+  });
   fixAll(document.body);
-}})();
+})();
 </script>"""
 
 _runs = count()
 
 
-def fix_links_and_frames() -> None:
+def fix_links() -> None:
     """Add the style rule and the link script to the page (an invisible element, in the sidebar)."""
     st.html(_STYLE)
     st.html(_SCRIPT, unsafe_allow_javascript=True)

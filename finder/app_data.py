@@ -12,9 +12,12 @@ builds new tables from them and never writes into them.
 from __future__ import annotations
 
 import functools
+import hashlib
+import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from finder import table_cache
@@ -47,6 +50,32 @@ class SpecialistList:
     staff_warning: str = ""  # for staff: why the live list is not the one being served
     provenance: str = ""  # where the specialists come from and how fresh, e.g. "NPI Registry, file of November 2026"
     offers_gender: bool = False  # whether the list says doctors' genders (the gender filter is shown)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The specialists patients search (read-only: shared by every session)."""
+        return self.report.specialists
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of the table's content, for caches of what is built from it (the map of a search):
+        an edited list has another version, so nothing built from the old one is ever served again."""
+        return _fingerprint(self.table)
+
+
+#: Fingerprints of the tables being served, by the table object; an entry goes when its table does. Kept
+#: by table, not on SpecialistList: the live list is copied with a staff warning on every page run.
+_FINGERPRINTS: dict[int, str] = {}
+
+
+def _fingerprint(table: pd.DataFrame) -> str:
+    """Worked out once per table (~0.1 s for 100,000 specialists), as the table itself is loaded once."""
+    key = id(table)
+    if key not in _FINGERPRINTS:
+        cells = pd.util.hash_pandas_object(table, index=False).to_numpy()
+        _FINGERPRINTS[key] = hashlib.sha256(cells.tobytes()).hexdigest()[:32]
+        weakref.finalize(table, _FINGERPRINTS.pop, key, None)  # before the id can name another table
+    return _FINGERPRINTS[key]
 
 
 def _specialist_list(report: ValidationReport, notice: str, source: str) -> SpecialistList:

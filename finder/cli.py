@@ -27,6 +27,7 @@ from finder.geocoding import DEFAULT_USER_AGENT
 from finder.registry_files import RegistryFileError
 from finder.registry_refresh import parse_day, parse_states, refresh
 from finder.settings import Settings
+from finder.wording import counted
 
 USER_AGENT_ENV = "NEUROFINDER_USER_AGENT"
 #: Set to 1 to see the full error behind "something went wrong" (for a bug report).
@@ -212,9 +213,9 @@ def _validate(args: argparse.Namespace) -> int:
     if more := report.not_listed():
         print(more)
     print(
-        f"{_count(report.rows_read, 'row')} read, {len(report.specialists):,} usable, "
-        f"{report.rows_left_out:,} left out; {_count(report.error_count, 'error')}, "
-        f"{_count(report.warning_count, 'warning')}"
+        f"{counted(report.rows_read, 'row')} read, {len(report.specialists):,} usable, "
+        f"{report.rows_left_out:,} left out; {counted(report.error_count, 'error')}, "
+        f"{counted(report.warning_count, 'warning')}"
     )
     return EXIT_PROBLEMS if report.error_count else EXIT_OK
 
@@ -252,7 +253,7 @@ def _print_summary(result: GeocodeResult, output: Path) -> None:
     for note in result.notes:
         print(note)
     print(
-        f"Wrote {output}: {_count(len(result.table), 'row')}; {result.already_had} already had coordinates, "
+        f"Wrote {output}: {counted(len(result.table), 'row')}; {result.already_had} already had coordinates, "
         f"{result.filled_from_zip} placed at their ZIP code's centre, {result.filled_from_address} from their "
         f"street address, {len(result.unplaced)} could not be placed."
     )
@@ -282,7 +283,3 @@ def _write(path: Path, data: bytes) -> None:
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise _CannotRun(f"The output {path} cannot be written: {error.strerror}.") from error
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -11,13 +11,13 @@ import re
 from dataclasses import replace
 
 from finder.geocoding import Geocode, GeocodingError
+from finder.limits import MAX_TEXT_LENGTH
 from finder.places import Location
 from finder.zip_index import city_candidates, city_centroid, state_code, zip_centroid
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _TRAILING_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\s*$")
 _CITY_NAME = re.compile(r"^[A-Za-z .,'\-]+$")
-MAX_QUERY_LENGTH = 200
 #: A bare city name means the biggest city of that name only when it has this many times the ZIP codes
 #: of the next one (Denver, CO over Denver, IA); otherwise the patient is asked (Springfield).
 DOMINANT_CITY_RATIO = 3
@@ -54,7 +54,7 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
     query = " ".join(str(text).split())
     if not query:
         raise LocationError("Enter a ZIP code, a city and state (like “Denver, CO”), or a street address.")
-    if len(query) > MAX_QUERY_LENGTH:
+    if len(query) > MAX_TEXT_LENGTH:
         raise LocationError("That location is too long. Enter a ZIP code, a city and state, or a street address.")
 
     if zip_match := _ZIP.match(query):

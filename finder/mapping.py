@@ -13,6 +13,7 @@ folium's own HTML templates (which paste it into JavaScript template literals).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import folium
@@ -25,13 +26,17 @@ from jinja2 import Template
 from finder import npi, vocabulary
 from finder.distance import METRES_PER_MILE
 from finder.safety import json_for_script
+from finder.wording import counted
 
 #: Above this many markers, nearby ones are grouped so the map stays readable on a phone.
 CLUSTER_THRESHOLD = 25
 MARKER_COLOUR = "#1c5fa8"
 CENTRE_COLOUR = "#c0392b"
 CENTRE_PANE = "patient-location"
-# Leaflet's default pin, named explicitly: inside streamlit-folium's iframe Leaflet 1.9.3 guesses
+#: The patient's ring, in pixels: its inside (radius minus half the line) clears a 40-pixel cluster bubble.
+CENTRE_RING_RADIUS = 24
+CENTRE_RING_WEIGHT = 3
+# Leaflet's default pin, named explicitly: inside the map's iframe Leaflet 1.9.3 guesses
 # the image folder before its CSS has loaded and builds a broken URL (streamlit-folium #275).
 LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
 #: Positions travel as whole numbers of 1/10,000 degree (about 11 m) away from the centre:
@@ -46,6 +51,7 @@ POPUP_STYLE = """<style>
     border: 1px solid #1c5fa8; border-radius: 6px; color: #0b4a8b; text-decoration: none; font-weight: 600;
 }
 .leaflet-container .nf-popup a.nf-action:focus-visible { outline: 3px solid #0b4a8b; outline-offset: 2px; }
+.nf-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style>"""
 
 
@@ -53,8 +59,10 @@ def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict
     """The results as column lists: what the browser needs to draw each pin and its popup, no more.
 
     Subspecialties travel as the search's bit mask with the labels sent once, repeated credentials
-    once with a number per row, phones as plain numbers. The list beside the map has every detail;
-    a popup has who, what they treat, how far, call and directions.
+    once with a number per row, phones as plain numbers, distances in tenths of a mile as the step
+    from the previous row (results come nearest first) and NPIs only for the rows that have one.
+    The list beside the map has every detail; a popup has who, what they treat, how far, call and
+    directions. Each row costs about 45 bytes, so 5,000 results make a map page under 250 KB.
     """
     steps = POSITION_STEPS_PER_DEGREE
     lat = specialists["latitude"].to_numpy(dtype=float)
@@ -62,6 +70,12 @@ def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict
     credential_codes, credentials = pd.factorize(specialists["credentials"].fillna("").astype(str))
     phones = specialists["phone_digits"].astype(str)
     registered = specialists["npi"].astype(str)
+    has_npi = np.flatnonzero(npi.valid_mask(registered))
+    tenths = (
+        np.rint(specialists["distance_miles"].to_numpy(dtype=float) * 10).astype(int)
+        if "distance_miles" in specialists
+        else np.zeros(0, dtype=int)
+    )
     return {
         "centre": [round(centre[0], 6), round(centre[1], 6)],
         "steps": steps,
@@ -73,11 +87,10 @@ def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict
         "labels": [vocabulary.LABELS[slug] for slug in vocabulary.SLUGS],  # bit i of a mask is label i
         "mask": specialists["subspecialty_mask"].astype(int).tolist(),
         "phone": pd.to_numeric(phones.where(phones.str.fullmatch(r"\d{10}"), "0")).astype("int64").tolist(),
-        "npi": pd.to_numeric(registered.where(npi.valid_mask(registered), "0")).astype("int64").tolist(),
+        "npi_rows": has_npi.tolist(),  # most lists have no NPIs, or one for nearly everyone: only rows that have one
+        "npi": pd.to_numeric(registered.iloc[has_npi]).astype("int64").tolist(),
         "registry": npi.REGISTRY_PAGE,
-        "tenths_of_miles": np.rint(specialists["distance_miles"].to_numpy(dtype=float) * 10).astype(int).tolist()
-        if "distance_miles" in specialists
-        else [],
+        "tenths_step": np.diff(tenths, prepend=0).tolist(),  # nearest first, so mostly 0, 1 or 2
         "cluster": len(specialists) > CLUSTER_THRESHOLD,
     }
 
@@ -98,6 +111,31 @@ class _ScriptText(Element):
         return self._text
 
 
+#: The part of folium's viewport tag that stops people zooming the map's page (WCAG 1.4.4).
+_ZOOM_LOCK = re.compile(r",\s*maximum-scale=[\d.]+,\s*user-scalable=no")
+
+
+class MapPage(Figure):
+    """The map's own HTML document, with what a screen reader announces first: its language and its title."""
+
+    _template = Template(
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>{{ this.title | e }}</title>\n'
+        "{{ this.header.render(**kwargs) }}\n</head>\n<body>\n{{ this.html.render(**kwargs) }}\n</body>\n"
+        "<script>\n{{ this.script.render(**kwargs) }}\n</script>\n</html>\n"
+    )
+
+
+class ZoomableMap(folium.Map):
+    """folium's Map, minus the viewport tag's zoom lock: people with low vision pinch to read popups."""
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "the map is its page's root"
+        header = self._template.module.header(self, kwargs)
+        figure.header.add_child(_ScriptText(_ZOOM_LOCK.sub("", header)), name=self.get_name())
+
+
 class SpecialistMarkers(MarkerCluster):
     """Every result as one JSON table, turned into Leaflet markers by the browser.
 
@@ -112,7 +150,24 @@ class SpecialistMarkers(MarkerCluster):
         var {{ this.get_name() }} = (function () {
             var table = {{ this.table_json }};
             var icon = L.icon({{ this.icon_options_json }});
-            var layer = table.cluster ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
+            var layer = table.cluster
+                ? L.markerClusterGroup({ showCoverageOnHover: false, iconCreateFunction: clusterIcon })
+                : L.featureGroup();
+            var tenths = [], npiOf = {}, total = 0;
+            table.tenths_step.forEach(function (step) { total += step; tenths.push(total); });
+            table.npi_rows.forEach(function (row, k) { npiOf[row] = String(table.npi[k]); });
+
+            var CLUSTER_WORDS = '<span class="nf-sr-only"> specialists here, zoom in to see them</span>';
+            function clusterIcon(cluster) {
+                // markercluster's own bubble, with words for screen readers after the number (no text from the list)
+                var count = cluster.getChildCount();
+                var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+                return L.divIcon({
+                    html: "<div><span>" + count + "</span>" + CLUSTER_WORDS + "</div>",
+                    className: "marker-cluster marker-cluster-" + size,
+                    iconSize: L.point(40, 40)
+                });
+            }
 
             function element(tag, text, className) {
                 var node = document.createElement(tag);
@@ -139,13 +194,15 @@ class SpecialistMarkers(MarkerCluster):
                 if (credentials) { card.appendChild(document.createTextNode(", " + credentials)); }
                 var kinds = table.labels.filter(function (label, bit) { return table.mask[i] & (1 << bit); });
                 card.appendChild(element("div", kinds.join("; ")));
-                if (table.tenths_of_miles.length) {
-                    card.appendChild(element("div", (table.tenths_of_miles[i] / 10).toFixed(1) + " miles away"));
+                if (tenths.length) {
+                    card.appendChild(element("div", (tenths[i] / 10).toFixed(1) + " miles away"));
                 }
                 var actions = element("div", "", "nf-actions");
                 var phone = String(table.phone[i]);
                 if (/^[0-9]{10}$/.test(phone)) {
-                    actions.appendChild(link("Call " + shownPhone(phone), "tel:+1" + phone, "Call " + name, false));
+                    card.appendChild(element("div", shownPhone(phone)));
+                    var callName = "Call " + name + " at " + shownPhone(phone);
+                    actions.appendChild(link("Call", "tel:+1" + phone, callName, false));
                 }
                 var destination = lat.toFixed(5) + "," + lon.toFixed(5);
                 actions.appendChild(link(
@@ -154,12 +211,12 @@ class SpecialistMarkers(MarkerCluster):
                     "Directions to " + name + " (opens in a new tab)",
                     true
                 ));
-                var registered = String(table.npi[i]);
+                var registered = npiOf[i] || "";
                 if (/^[0-9]{10}$/.test(registered)) {
                     actions.appendChild(link(
                         "NPI Registry",
                         table.registry + registered,
-                        "Public NPI Registry page of " + name + " (opens in a new tab)",
+                        "NPI Registry page of " + name + " (opens in a new tab)",
                         true
                     ));
                 }
@@ -209,21 +266,25 @@ class SpecialistMarkers(MarkerCluster):
         )
 
 
-def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> folium.Map:
+def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> ZoomableMap:
     """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
-    fmap = folium.Map(location=centre, zoom_start=10, control_scale=True, tiles="OpenStreetMap")
+    fmap = ZoomableMap(location=centre, zoom_start=10, control_scale=True, tiles="OpenStreetMap")
     folium.Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
-    # The patient's own dot is drawn in a pane above the pins and cluster bubbles, so it is never hidden,
-    # but it takes no taps: a tap there opens the cluster beneath, and the dot has no focus box of its own.
+    # The patient's own place is a hollow ring drawn in a pane above the pins and cluster bubbles, so it is
+    # never hidden, and wider than a bubble, so it never hides the bubble's number either. It takes no
+    # taps: a tap there opens the cluster beneath, and the ring has no focus box of its own.
     folium.map.CustomPane(CENTRE_PANE, z_index=650).add_to(fmap)
-    you = folium.CircleMarker(centre, radius=7, color=CENTRE_COLOUR, weight=2, fill=True, fill_opacity=0.9)
+    you = folium.CircleMarker(
+        centre, radius=CENTRE_RING_RADIUS, color=CENTRE_COLOUR, weight=CENTRE_RING_WEIGHT, fill=False
+    )
     you.options.update(pane=CENTRE_PANE, interactive=False)  # folium's CircleMarker passes neither itself
     you.add_to(fmap)
     fmap.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element(POPUP_STYLE), name="neurofinder-popup-style"
     )
+    MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
     if not specialists.empty:
         SpecialistMarkers(specialists, centre).add_to(fmap)
         lats = np.append(specialists["latitude"].to_numpy(dtype=float), centre[0])

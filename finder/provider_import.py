@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from finder import provider_text, registry_files, vocabulary
 from finder.registry_files import DamagedRows
 from finder.table_contract import ALL_COLUMNS
+from finder.wording import counted
 from finder.zip_index import STATE_NAMES, zip_table
 
 # Why a row of the registry file is not in the output, in the words the summary prints.
@@ -75,15 +76,15 @@ class ImportSummary:
         """The summary, one line (or indented list item) each."""
         day = f"{self.source_date.day} {self.source_date:%B %Y}"
         lines = [
-            f"Read {_count(self.rows_read, 'row')} of {self.file_name} ({self.source}, file of {day}: "
+            f"Read {counted(self.rows_read, 'row')} of {self.file_name} ({self.source}, file of {day}: "
             f"{self.date_note}) in {_duration(self.seconds)}.",
-            f"Kept {_count(self.kept, 'neurologist')}."
+            f"Kept {counted(self.kept, 'neurologist')}."
             if self.people == self.kept
-            else f"Kept {_count(self.kept, 'row')}: {_count(self.people, 'neurologist')}, "
+            else f"Kept {counted(self.kept, 'row')}: {counted(self.people, 'neurologist')}, "
             "some at more than one practice address.",
         ]
         if self.left_out:
-            lines.append(f"Left out {_count(sum(self.left_out.values()), 'row')}:")
+            lines.append(f"Left out {counted(sum(self.left_out.values()), 'row')}:")
             width = len(f"{max(self.left_out.values()):,}")
             lines += [f"  {count:>{width},} {reason}" for reason, count in self.left_out.most_common()]
         if self.by_state:
@@ -102,10 +103,6 @@ class ImportSummary:
             )
             lines += [f"  {line}" for line in self.to_look_at]
         return lines + self.notes
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _duration(seconds: float) -> str:

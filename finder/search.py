@@ -35,7 +35,7 @@ class SearchCriteria:
     accepting_new_patients: bool = False
     telehealth: bool = False
     language: str = ""
-    name_contains: str = ""
+    name: str = ""  # a part of the doctor's name, any case
     gender: str = ""  # "female" or "male"; empty for any
 
 
@@ -58,7 +58,7 @@ def filter_mask(specialists: pd.DataFrame, criteria: SearchCriteria) -> np.ndarr
         keep &= specialists["telehealth"].fillna(False).to_numpy(dtype=bool)
     if language := criteria.language.strip().lower():
         keep &= specialists["languages_key"].str.contains(f";{language};", regex=False).to_numpy(dtype=bool)
-    if name := criteria.name_contains.strip():
+    if name := criteria.name.strip():
         keep &= specialists["name"].str.contains(name, case=False, regex=False).to_numpy(dtype=bool)
     if criteria.gender:
         keep &= specialists["gender"].eq(criteria.gender).to_numpy(dtype=bool)

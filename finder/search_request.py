@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 
 from finder import vocabulary
 from finder.conditions import ConditionLibrary
+from finder.limits import MAX_TEXT_LENGTH
+from finder.places import Location
 from finder.safety import escape_markdown
-from finder.search import DEFAULT_RADIUS_MILES, RADIUS_CHOICES_MILES
+from finder.search import DEFAULT_RADIUS_MILES, RADIUS_CHOICES_MILES, SearchCriteria
 
-MAX_TEXT_LENGTH = 200
 #: The doctor's-gender filter's choices, as they appear in the URL and in the gender column.
 GENDERS: dict[str, str] = {"female": "Female", "male": "Male"}
 #: How much of a value from a link is repeated back on the page; the rest is cut off with "…".
@@ -28,6 +29,8 @@ _RADIUS = re.compile(r"[0-9]{1,4}")
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """A search as the patient asked for it (a place in words, filters by name), before the place is found."""
+
     location: str = ""
     radius_miles: int = DEFAULT_RADIUS_MILES
     subspecialties: tuple[str, ...] = ()
@@ -76,6 +79,21 @@ class SearchRequest:
         condition = library.get(self.condition)
         from_condition = condition.subspecialties if condition else ()
         return tuple(dict.fromkeys((*self.subspecialties, *from_condition)))
+
+    def criteria(self, where: Location, library: ConditionLibrary, offers_gender: bool) -> SearchCriteria:
+        """What to search for around `where`: the condition widens the subspecialties, and a gender
+        asked for in a link is ignored when the list does not say doctors' genders (nobody would match)."""
+        return SearchCriteria(
+            lat=where.lat,
+            lon=where.lon,
+            radius_miles=self.radius_miles,
+            subspecialties=self.subspecialties_for(library),
+            accepting_new_patients=self.accepting_new_patients,
+            telehealth=self.telehealth,
+            language=self.language,
+            name=self.name,
+            gender=self.gender if offers_gender else "",
+        )
 
 
 def _text(value: str) -> str:

@@ -6,6 +6,7 @@
 import streamlit as st
 
 from finder import app_data, ui
+from finder.limits import MAX_TEXT_LENGTH
 from finder.safety import escape_markdown
 
 QUERY_KEY = "condition-search"
@@ -31,12 +32,12 @@ ui.disclaimer()
 # The box starts from the link's ?q= once; after that the box is the source and the URL follows it.
 # (Passing the URL as the box's value made every change a new widget, so every second search was lost.)
 if QUERY_KEY not in st.session_state:
-    st.session_state[QUERY_KEY] = st.query_params.get("q", "")[:200]
+    st.session_state[QUERY_KEY] = st.query_params.get("q", "")[:MAX_TEXT_LENGTH]
 query = st.text_input(
     "Search by condition or symptom",
     key=QUERY_KEY,
     placeholder="for example: jerks, shaking, seizure, memory loss",
-    max_chars=200,
+    max_chars=MAX_TEXT_LENGTH,
 )
 if query.strip():
     st.query_params["q"] = query.strip()

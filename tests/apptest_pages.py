@@ -37,9 +37,14 @@ def submit(app: AppTest, field: str, text: str, button: str) -> AppTest:
     return app.run()
 
 
+def cards(app: AppTest) -> list[str]:
+    """The result cards' HTML, in page order."""
+    return [card for html in app.get("html") for card in re.findall(r'<li class="nf-card">.*?</li>', html.value, re.S)]
+
+
 def distances(app: AppTest) -> list[float]:
     """The 'N miles away' figures of the result cards, in page order."""
-    found = (re.match(r"([\d.]+) miles away", caption.value) for caption in app.caption)
+    found = (re.search(r'<p class="nf-facts">([\d.]+) miles away', card) for card in cards(app))
     return [float(match.group(1)) for match in found if match]
 
 

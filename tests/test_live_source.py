@@ -30,7 +30,7 @@ from finder.live_source import (
     fetch_csv,
 )
 from finder.table_contract import ALL_COLUMNS
-from tests.apptest_pages import FIND, MANAGE, PASSWORD, open_page, unlock
+from tests.apptest_pages import FIND, MANAGE, PASSWORD, distances, open_page, unlock
 from tests.helpers_csv import csv_bytes, specialists
 
 Answer = Callable[[http.server.BaseHTTPRequestHandler], None]
@@ -439,7 +439,7 @@ def test_a_broken_first_live_list_leaves_patients_the_bundled_one_and_tells_staf
     find = open_page(FIND, secrets, location="60614")
     assert not find.exception
     assert app_data.SAMPLE_DATA_NOTICE in find.caption[0].value
-    assert any("miles away" in caption.value for caption in find.caption)
+    assert distances(find)
     staff = unlock(open_page(MANAGE, secrets), PASSWORD)
     assert not staff.exception
     warning = staff.error[0].value.replace("\\", "")  # Markdown escapes, as the page shows it

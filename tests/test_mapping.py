@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -10,6 +11,7 @@ import pytest
 
 from finder.csv_io import load_specialists
 from finder.mapping import CLUSTER_THRESHOLD, POSITION_STEPS_PER_DEGREE, build_map, marker_table
+from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, search
 from finder.vocabulary import labels_of_mask
 from tests.helpers_csv import csv_bytes, specialists
@@ -66,7 +68,8 @@ def test_every_result_is_on_the_map_with_its_popup_facts() -> None:
     lons = [CENTRE[1] + east / steps for east in table["east"]]
     assert lats == pytest.approx(found["latitude"].tolist(), abs=0.51 / steps)
     assert lons == pytest.approx(found["longitude"].tolist(), abs=0.51 / steps)
-    assert [t / 10 for t in table["tenths_of_miles"]] == pytest.approx(found["distance_miles"].tolist(), abs=0.05)
+    tenths = list(itertools.accumulate(table["tenths_step"]))
+    assert [t / 10 for t in tenths] == pytest.approx(found["distance_miles"].tolist(), abs=0.05)
     labels = [
         "; ".join(label for bit, label in enumerate(table["labels"]) if mask & (1 << bit)) for mask in table["mask"]
     ]
@@ -100,6 +103,33 @@ def test_hostile_text_reaches_the_browser_as_data_only(attack: str, count: int) 
         assert outside.count(token) == benign_outside.count(token), token
 
 
+def test_npis_travel_only_for_the_rows_that_have_one() -> None:
+    rows = spread(4)
+    rows[2]["npi"] = "1234567893"  # a valid check digit
+    table = marker_table(results(rows), CENTRE)
+    position = results(rows)["npi"].tolist().index("1234567893")
+    assert table["npi_rows"] == [position] and table["npi"] == [1234567893]
+
+
+def test_five_thousand_results_make_a_map_page_under_250_kb() -> None:
+    """Issue 9's budget for a national search: every result on the map in at most 250 KB of HTML."""
+    everyone = load_specialists(make_specialists(5_000).to_csv(index=False).encode()).specialists
+    found = search(everyone, SearchCriteria(39.1, -94.6, radius_miles=5_000)).matches
+    assert len(found) == 5_000
+    page = build_map(found, (39.1, -94.6), 250).get_root().render()
+    assert len(page.encode()) <= 250 * 1024
+
+
 def test_an_empty_result_still_draws_the_centre_and_radius() -> None:
     page = build_map(results(spread(1)).iloc[0:0], CENTRE, 25).get_root().render()
     assert "var table" not in page and "L.circle(" in page and "L.circleMarker(" in page
+
+
+def test_the_map_page_lets_people_zoom() -> None:
+    """folium's own viewport tag forbids pinch zoom; people with low vision need it to read a popup."""
+    page = build_map(pd.DataFrame(columns=["latitude", "longitude"]), (40.7, -74.0), 25).get_root().render()
+    viewport = re.search(r'<meta name="viewport" content="([^"]*)"', page)
+    assert viewport is not None
+    assert "width=device-width" in viewport.group(1)
+    assert "user-scalable" not in viewport.group(1)
+    assert "maximum-scale" not in viewport.group(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -10,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from finder import app_data, table_cache, vocabulary
 from finder.conditions import CONDITIONS_DIR, ConditionLibrary
-from tests.apptest_pages import CONDITIONS, FIND, distances, open_page, submit
+from tests.apptest_pages import CONDITIONS, FIND, cards, distances, open_page, submit
 from tests.helpers_csv import csv_bytes, specialists
 
 
@@ -94,10 +96,10 @@ def test_a_shared_link_shows_every_filter_and_each_removes_in_one_tap() -> None:
     for words in ("10001", "50 miles", "Epilepsy", "accepting new patients", "video visits", "speaks Spanish"):
         assert words in summary
     removers = {link.label: dict(parse_qsl(link.proto.query_string)) for link in app.get("page_link")}
-    assert removers["✕ speaks Spanish"] == {
+    assert removers["Remove speaks Spanish"] == {
         "location": "10001", "radius": "50", "sub": "epilepsy", "accepting": "1", "telehealth": "1",
     }  # fmt: skip
-    assert "sub" not in removers["✕ Epilepsy"] and removers["✕ Epilepsy"]["language"] == "Spanish"
+    assert "sub" not in removers["Remove Epilepsy"] and removers["Remove Epilepsy"]["language"] == "Spanish"
 
 
 @pytest.mark.parametrize(("location", "form_open"), [("99999", True), ("Gotham City", True), ("10001", False)])
@@ -167,10 +169,10 @@ def test_myoclonus_finder_action_opens_the_search_with_its_subspecialties() -> N
     assert "Movement disorders, Epilepsy, Clinical neurophysiology (EEG/EMG), Child neurology" in explanation
     assert distances(app)
     wanted_labels = [vocabulary.LABELS[slug] for slug in expected]
-    cards = [block.value for block in app.markdown if block.value.startswith("**") and "  \n" in block.value]
-    assert cards
-    for card in cards:
-        treats = card.split("  \n")[1].replace("\\", "")
+    found = cards(app)
+    assert found
+    for card in found:
+        treats = html.unescape(re.search(r"</h3><p>(.*?)</p>", card).group(1))
         assert any(label in treats for label in wanted_labels), card
 
 

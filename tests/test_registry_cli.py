@@ -12,6 +12,7 @@ from finder import app_data
 from finder.cli import main
 from finder.npi import registry_url
 from tests.apptest_pages import FIND, PASSWORD, SECRETS, manage_page, open_page, unlock
+from tests.apptest_pages import cards as result_cards
 from tests.registry_fixtures import (
     CMS_HEADER,
     cms_row,
@@ -163,7 +164,7 @@ def test_the_app_serves_an_imported_list_with_its_source_and_no_sample_notice(im
     captions = [plain(caption.value) for caption in find.caption]
     assert "2 specialists. Source: NPI Registry, file of November 2026." in captions
     assert not any(app_data.SAMPLE_DATA_NOTICE in caption for caption in captions)
-    cards = "\n".join(markdown.value for markdown in find.markdown)
+    cards = "\n".join(result_cards(find))
     assert registry_url(npi(1)) in cards and registry_url(npi(2)) in cards
     home = open_page()
     assert any("NPI Registry, file of November 2026" in plain(c.value) for c in home.caption)
@@ -175,7 +176,7 @@ def test_patients_can_ask_for_a_female_or_male_doctor(imported_list: Path) -> No
     assert not find.exception
     gender = next(box for box in find.selectbox if box.label == "Doctor's gender")
     assert gender.value == "female" and gender.options == ["Any", "Female", "Male"]
-    cards = "\n".join(markdown.value for markdown in find.markdown)
+    cards = "\n".join(result_cards(find))
     assert registry_url(npi(1)) in cards and registry_url(npi(2)) not in cards
 
 

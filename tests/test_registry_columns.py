@@ -108,8 +108,10 @@ def test_a_list_without_a_source_column_names_none() -> None:
 
 def test_each_map_popup_can_link_to_the_npi_registry() -> None:
     table, _ = load([row(1, npi=npi(1)), row(2, npi="1234567890"), row(3)])
-    markers = marker_table(search(table, SearchCriteria(*CENTRE)).matches, CENTRE)
-    assert sorted(markers["npi"]) == [0, 0, int(npi(1))]
+    found = search(table, SearchCriteria(*CENTRE)).matches
+    markers = marker_table(found, CENTRE)
+    assert markers["npi"] == [int(npi(1))]  # only the valid NPI travels, with its row
+    assert found["npi"].iloc[markers["npi_rows"][0]] == npi(1)
     assert markers["registry"] == "https://npiregistry.cms.hhs.gov/provider-view/"
     page = build_map(search(table, SearchCriteria(*CENTRE)).matches, CENTRE, 25).get_root().render()
     assert page_table(page)["npi"] == markers["npi"]

@@ -43,9 +43,7 @@ def test_subspecialty_filter_matches_any_chosen(sample_specialists: pd.DataFrame
 
 
 def test_accepting_telehealth_language_and_name_filters(sample_specialists: pd.DataFrame) -> None:
-    chosen = criteria(
-        radius_miles=100_000, accepting_new_patients=True, telehealth=True, language="Spanish", name_contains="an"
-    )
+    chosen = criteria(radius_miles=100_000, accepting_new_patients=True, telehealth=True, language="Spanish", name="an")
     matches = search(sample_specialists, chosen).matches
     assert len(matches) > 0
     assert matches["accepting_new_patients"].all()
@@ -66,7 +64,7 @@ def test_nothing_inside_radius_offers_the_nearest_outside(sample_specialists: pd
 
 
 def test_no_match_at_all_is_empty_not_an_error(sample_specialists: pd.DataFrame) -> None:
-    result = search(sample_specialists, criteria(name_contains="Nobody Has This Name"))
+    result = search(sample_specialists, criteria(name="Nobody Has This Name"))
     assert result.matches.empty and result.nearest_outside.empty
 
 

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from finder.conditions import ConditionLibrary
+from finder.limits import MAX_TEXT_LENGTH
 from finder.search import DEFAULT_RADIUS_MILES, RADIUS_CHOICES_MILES
-from finder.search_request import MAX_ECHO_LENGTH, MAX_TEXT_LENGTH, SearchRequest, echo, from_query_params
-from finder.ui import search_summary
+from finder.search_form import search_summary
+from finder.search_request import MAX_ECHO_LENGTH, SearchRequest, echo, from_query_params
 
 PARAMETERS = ("location", "radius", "sub", "condition", "accepting", "telehealth", "language", "name")
 #: Longest note or label: our own words (under 100 characters) plus a value of at most

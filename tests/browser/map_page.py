@@ -1,6 +1,6 @@
 """Open a map page that finder.mapping wrote, on its own, in the test browser.
 
-The app wraps the map in streamlit-folium's iframe; for what the map itself does (pins, popups,
+The app shows the map in an iframe of its own; for what the map itself does (pins, popups,
 what runs) the page folium renders is served directly, with the CDN answers of cdn.py.
 """
 

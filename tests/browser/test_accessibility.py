@@ -3,7 +3,7 @@
 A patient using a screen reader, a keyboard or a magnifier meets problems no unit test sees:
 grey text too faint to read, headings that skip levels, a map iframe with no name. axe-core
 (installed from npm by scripts/test.sh, like the map's libraries) checks the rendered page,
-and the map's own document inside streamlit-folium's iframe, against WCAG. The test fails on
+and the map's own document inside its iframe, against WCAG. The test fails on
 any serious or critical violation and on any heading-order violation, naming the rule, the
 element and how to fix it.
 """
@@ -22,7 +22,7 @@ from finder.search import DEFAULT_RADIUS_MILES
 from tests.browser.cdn import NODE_MODULES
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.browser.test_patient_journey import SYMPTOM_LABEL
-from tests.browser.test_search_in_browser import MAP_COMPONENT, MAP_IFRAME, MARKER, SEARCH_LABEL, expected_names
+from tests.browser.test_search_in_browser import MAP_IFRAME, MARKER, SEARCH_LABEL, expected_names, show_results_map
 
 pytestmark = pytest.mark.browser
 
@@ -38,11 +38,6 @@ CHECKED_CSV = (
     "npi,name,credentials,subspecialties,clinic,address,city,state,zip,phone,latitude,longitude\n"
     "1234567893,Dr Ada Good,MD,epilepsy,Good Clinic,1 Main St,New York,NY,10001,2125550100,40.75,-73.99\n"
     ",,MD,epilepsy,,2 Main St,New York,NY,1000,2125550101,,\n"
-)
-
-CARD_EMOJI_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="result cards put 📞 🧭 🌐 🪪 before their links as text (specialist_card, results branch)",
 )
 
 
@@ -84,8 +79,16 @@ def open_home(page: Page, app_url: str) -> None:
 
 
 def open_find_with_results(page: Page, app_url: str) -> None:
+    """The results as they first appear: on a phone the list, on a desktop the list beside the map."""
     page.goto(f"{app_url}/find?location=10001&radius=50")
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_be_visible()
+    expect(page.locator(".nf-card").first).to_be_visible()
+
+
+def open_find_map(page: Page, app_url: str) -> None:
+    """The results with the map showing (a phone taps Map on the List / Map switch)."""
+    open_find_with_results(page, app_url)
+    show_results_map(page)
     expect(page.locator(MAP_IFRAME).first.content_frame.locator(MARKER).first).to_be_visible()
 
 
@@ -117,6 +120,7 @@ def open_manage_with_report(page: Page, app_url: str) -> None:
 PAGES: dict[str, Callable[[Page, str], None]] = {
     "home": open_home,
     "find-results": open_find_with_results,
+    "find-map": open_find_map,
     "conditions": open_conditions,
     "condition-myoclonus": open_condition,
     "manage-locked": open_manage_locked,
@@ -135,13 +139,13 @@ def test_no_serious_accessibility_violations(
     settled(page)
     report, checked = [], []
     for frame in page.frames:
-        checked.append(frame.url)
+        checked.append(frame.evaluate("Boolean(document.querySelector('.leaflet-container'))"))
         if problems := blocking(axe_violations(frame)):
             where = "the page" if frame is page.main_frame else f"the frame {re.sub(r'[?#].*', '', frame.url)}"
             report.append(f"In {where}:\n  " + "\n  ".join(map(str, problems)))
     assert not report, f"axe-core found on {page_name} ({size}):\n" + "\n".join(report)
-    if page_name == "find-results":  # the map's own document was checked too, not only the frame around it
-        assert any(MAP_COMPONENT in url for url in checked), checked
+    if page_name == "find-map":  # the map's own document was checked too, not only the frame around it
+        assert any(checked), "axe never looked inside the map's frame"
 
 
 def focused(page: Page) -> Locator:
@@ -179,10 +183,6 @@ def test_the_keyboard_alone_reaches_the_search_box_and_searches(new_page: Callab
     keyboard_search(new_page(viewport=SIZES["desktop"]), app_url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="result cards name their phone link by the number, not 'Call <name>': the results branch (issue 10, item 8)",
-)
 def test_the_keyboard_alone_goes_from_the_search_to_the_first_results_call_button(
     new_page: Callable[..., Page], app_url: str
 ) -> None:
@@ -250,20 +250,16 @@ def test_phone_links_in_results_stay_in_the_tab(new_page: Callable[..., Page], a
 
 
 def test_the_map_frame_has_a_name(new_page: Callable[..., Page], app_url: str) -> None:
-    """Not streamlit-folium's "streamlit_folium.st_folium": a screen reader announces the frame by this title."""
+    """A screen reader announces the frame by this title, so it says what the map shows."""
     page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
-    open_find_with_results(page, app_url)
-    expect(page.locator(MAP_IFRAME).first).to_have_attribute("title", re.compile(r"^Map of "))
+    open_find_map(page, app_url)
+    expect(page.locator(MAP_IFRAME).first).to_have_attribute("title", re.compile(r"^Map of \d+ specialists? near "))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="folium.Map's header template writes maximum-scale=1.0, user-scalable=no into the map frame; "
-    "finder/mapping.py (results branch) should build the map without that meta tag",
-)
 def test_no_document_blocks_zooming(new_page: Callable[..., Page], app_url: str) -> None:
     page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
-    open_find_with_results(page, app_url)
+    open_find_map(page, app_url)
+    assert len(page.frames) > 1, "the map's frame was not there to check"
     for frame in page.frames:
         viewport = frame.evaluate(
             "[...document.querySelectorAll('meta[name=viewport]')].map(m => m.content).join(' ')"
@@ -287,7 +283,7 @@ SPOKEN_EMOJI = """() => {
 
 @pytest.mark.parametrize(
     "page_name",
-    [pytest.param(name, marks=CARD_EMOJI_XFAIL) if name == "find-results" else name for name in PAGES],
+    PAGES,
 )
 def test_decorative_emoji_are_hidden_from_screen_readers(
     new_page: Callable[..., Page], app_url: str, page_name: str

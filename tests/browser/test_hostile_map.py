@@ -87,7 +87,7 @@ def assert_popups_show_text(texts: list[str], count: int) -> None:
     assert len(texts) == count
     for text in texts:
         assert any(attack.split("\n")[0] in text for attack in ATTACKS), text
-        assert "Call (312) 555-0142" in text and "Directions" in text
+        assert "(312) 555-0142" in text and "Call" in text and "Directions" in text
 
 
 def assert_nothing_ran(frame: Frame, dialogs: list[str], page_errors: list[str]) -> None:

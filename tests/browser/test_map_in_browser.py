@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page
 
 from finder.csv_io import load_specialists
-from finder.mapping import CENTRE_PANE, CLUSTER_THRESHOLD, build_map
+from finder.mapping import CENTRE_PANE, CENTRE_RING_WEIGHT, CLUSTER_THRESHOLD, build_map
 from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, search
 from tests.browser.map_page import open_map
@@ -65,3 +67,29 @@ def test_five_thousand_results_are_all_on_the_map_and_a_popup_opens(new_page: Ca
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert found["name"].iloc[0] in popup.inner_text() and "Directions" in popup.inner_text()
+
+
+def test_the_patients_ring_leaves_a_clusters_number_readable_and_clusters_are_named(
+    new_page: Callable[..., Page],
+) -> None:
+    """Everyone in the patient's own building: the ring around the spot must not cover the bubble's number,
+    and a screen reader hears what the bubble is, not only a number."""
+    found = search(load_specialists(csv_bytes(specialists(CLUSTER_THRESHOLD * 2))).specialists, SearchCriteria(*CENTRE))
+    page = open_map(new_page, build_map(found.matches, CENTRE, 25))
+    page.wait_for_selector(".marker-cluster")
+    ring, number, fill = page.evaluate(
+        f"""() => {{
+            const ring = document.querySelector('.leaflet-{CENTRE_PANE}-pane path');
+            const box = rect => ({{x: rect.x, y: rect.y, width: rect.width, height: rect.height}});
+            return [box(ring.getBoundingClientRect()),
+                    box(document.querySelector('.marker-cluster span').getBoundingClientRect()),
+                    ring.getAttribute('fill')];
+        }}"""
+    )
+    assert fill == "none", "the patient's mark is filled, so it hides whatever is under it"
+    centre_x, centre_y = ring["x"] + ring["width"] / 2, ring["y"] + ring["height"] / 2
+    inside = ring["width"] / 2 - CENTRE_RING_WEIGHT / 2  # the ring's inner edge
+    corners = [(number["x"] + dx, number["y"] + dy) for dx in (0, number["width"]) for dy in (0, number["height"])]
+    assert all(math.dist(corner, (centre_x, centre_y)) < inside for corner in corners), (ring, number)
+    words = page.locator(".marker-cluster").first.text_content() or ""
+    assert re.fullmatch(rf"{len(found.matches)} specialists here, zoom in to see them", words), words

@@ -26,14 +26,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SPECIALISTS_CSV = REPO_ROOT / "data" / "specialists.csv"
 SCREENSHOT = REPO_ROOT / "test-artifacts" / "search.png"  # git-ignored; docs/images holds the README copy
 SEARCH_LABEL = "ZIP code, city and state, or street address"
-MAP_COMPONENT = "streamlit_folium"
-MAP_IFRAME = f'iframe[src*="{MAP_COMPONENT}"], iframe[title*="{MAP_COMPONENT}"]'
+#: The map's frame, titled for screen readers ("Map of 12 specialists near New York, NY").
+MAP_IFRAME = 'iframe[title^="Map of "]'
 # Leaflet gives both single markers and marker-cluster bubbles this class.
 MARKER = ".leaflet-marker-icon"
 MARKER_IMAGES = f"[...document.querySelectorAll('img{MARKER}')]"
 # Tall enough for the form, the summary, the map and the first results; a README image, not an archive.
 MAX_SCREENSHOT_HEIGHT = 1600
 MAX_STILL_CHECKS = 20
+PAGE_LOAD_MS = 30_000
 
 
 def expected_names(location: str, radius_miles: float) -> list[str]:
@@ -48,7 +49,8 @@ def expected_names(location: str, radius_miles: float) -> list[str]:
 def open_find_page(page: Page, url: str) -> None:
     """Load the page and check Streamlit found it: a "Page not found" modal makes the whole page inert."""
     page.goto(url)
-    expect(page.get_by_label(SEARCH_LABEL)).to_be_attached()
+    # A cold server (the first test of a run, on a busy machine) can take longer than expect's 5 s.
+    expect(page.get_by_label(SEARCH_LABEL)).to_be_attached(timeout=PAGE_LOAD_MS)
     not_found = page.get_by_role("dialog").filter(has_text="Page not found")
     assert not_found.count() == 0, f"Streamlit showed 'Page not found' for {url}: {not_found.first.inner_text()}"
 
@@ -61,15 +63,21 @@ def wait_for_results(page: Page, names: list[str]) -> None:
     expect(page.get_by_text(any_name).filter(visible=True).first).to_be_visible()
 
 
+def show_results_map(page: Page) -> None:
+    """On a phone the list comes first: tap Map on the List / Map switch (on a desktop both are shown)."""
+    if not page.locator(MAP_IFRAME).first.is_visible():
+        page.get_by_role("radiogroup", name="Show the results as").get_by_role("radio", name="Map").click()
+
+
 def wait_for_map(page: Page, console_errors: list[str]) -> Frame:
-    """The streamlit-folium iframe once Leaflet has drawn markers in it."""
-    markers = page.locator(MAP_IFRAME).first.content_frame.locator(MARKER)
+    """The map's iframe once Leaflet has drawn markers in it."""
+    iframe = page.locator(MAP_IFRAME).filter(visible=True).first
     try:
-        expect(markers.filter(visible=True).first).to_be_visible()
+        expect(iframe.content_frame.locator(MARKER).filter(visible=True).first).to_be_visible()
     except AssertionError as error:
         raise AssertionError(f"no Leaflet markers in the map; browser errors: {console_errors}") from error
-    frame = next((frame for frame in page.frames if MAP_COMPONENT in frame.url), None)
-    assert frame is not None, f"no frame with {MAP_COMPONENT} in its URL: {[frame.url for frame in page.frames]}"
+    frame = iframe.element_handle().content_frame()
+    assert frame is not None, "the map's iframe has no document"
     return frame
 
 
@@ -92,14 +100,14 @@ def screenshot_whole_app(page: Page, path: Path, max_height: int = MAX_SCREENSHO
 
     Streamlit scrolls inside its main block rather than the document, so Playwright's
     full_page alone stops at the window; growing the window to the content height fixes that.
-    The resize makes streamlit-folium redraw and re-fit the map, so we wait until two
+    The resize makes Leaflet redraw and re-fit the map, so we wait until two
     pictures of the map in a row are the same before taking the real one.
     """
     window = page.viewport_size or {"width": 1280, "height": 900}
     content_height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
     height = min(max(content_height, window["height"]), max_height)
     page.set_viewport_size({"width": window["width"], "height": height})
-    map_iframe = page.locator(MAP_IFRAME).first
+    map_iframe = page.locator(MAP_IFRAME).filter(visible=True).first
     expect(map_iframe.content_frame.locator(MARKER).first).to_be_visible()
     previous = b""
     for _ in range(MAX_STILL_CHECKS):
