@@ -14,16 +14,16 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 import finder
+from finder import disk_cache
 from finder.validation import Problem, ProblemLog, ValidationReport
 
-DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "neurofinder-checked-lists"
+DEFAULT_CACHE_DIR = disk_cache.CACHE_DIR
 #: The modules whose code decides what a checked table holds; editing any of them retires old copies.
 CHECKING_MODULES = (
     "csv_io.py", "validation.py", "columns.py", "vocabulary.py", "zip_index.py", "table_cache.py",
@@ -88,20 +88,14 @@ def _read(table_path: Path, facts_path: Path) -> ValidationReport:
 
 def _write(report: ValidationReport, table_path: Path, facts_path: Path) -> None:
     """The table as Parquet and the rest as JSON, each renamed into place whole so readers never see half a file."""
-    table_path.parent.mkdir(parents=True, exist_ok=True)
     facts = {
         "rows_read": report.rows_read,
         "limit": report.log.limit,
         "counts": [[severity, column, count] for (severity, column), count in report.log.counts.items()],
         "problems": [dataclasses.asdict(problem) for problem in report.problems],
     }
-    for path, write in (
-        (table_path, lambda partial: report.specialists.to_parquet(partial, index=False)),
-        (facts_path, lambda partial: partial.write_text(json.dumps(facts), encoding="utf-8")),
-    ):
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        write(partial)
-        partial.replace(path)
+    disk_cache.write_whole(table_path, lambda partial: report.specialists.to_parquet(partial, index=False))
+    disk_cache.write_whole(facts_path, lambda partial: partial.write_text(json.dumps(facts), encoding="utf-8"))
 
 
 def _prune(directory: Path) -> None:
