@@ -35,23 +35,31 @@ def write_whole(path: Path, write: Callable[[Path], object]) -> None:
 
 
 def kept_table(
-    family: str, version: str, build: Callable[[], pd.DataFrame], directory: Path | None = None
+    family: str,
+    version: str,
+    build: Callable[[], pd.DataFrame],
+    directory: Path | None = None,
+    shipped: Path | None = None,
 ) -> pd.DataFrame:
     """The table `build` makes, read from disk when this `version` of it was kept before.
 
     `version` must name everything the table depends on (a package's version, the building code's
-    fingerprint): a kept copy with the same name is served without building. Copies of other
-    versions of the same family are removed when a new one is kept. Anything wrong with the disk
-    (unreadable, damaged, read-only, full) just means building the table again.
+    fingerprint): a copy with the same name is served without building. It is looked for first in
+    `shipped` (a read-only folder of copies that come with the app), then in `directory`; a table
+    built here is kept in `directory`, and copies of other versions of the same family there are
+    removed. Anything wrong with the disk (unreadable, damaged, read-only, full) just means
+    building the table again.
     """
     directory = directory or CACHE_DIR
-    path = directory / f"{family}-{version}.parquet"
-    try:
-        return pd.read_parquet(path)
-    except FileNotFoundError:
-        pass
-    except Exception as error:  # a damaged or foreign copy: build the table again instead
-        log.warning("ignoring the kept table %s: %s", path, error)
+    name = f"{family}-{version}.parquet"
+    path = directory / name
+    for candidate in ([shipped / name] if shipped else []) + [path]:
+        try:
+            return pd.read_parquet(candidate)
+        except FileNotFoundError:
+            pass
+        except Exception as error:  # a damaged or foreign copy: look further, or build the table again
+            log.warning("ignoring the kept table %s: %s", candidate, error)
     table = build()
     try:
         write_whole(path, table.to_parquet)

@@ -63,6 +63,26 @@ def test_a_disk_that_cannot_be_written_still_gives_the_table(tmp_path: Path) -> 
     pd.testing.assert_frame_equal(disk_cache.kept_table("zips", "1.0-abc", build, blocked), build())
 
 
+def test_a_shipped_copy_is_served_without_building_and_only_for_its_own_version(tmp_path: Path) -> None:
+    shipped, kept = tmp_path / "shipped", tmp_path / "kept"
+    shipped.mkdir()
+    CountingBuild(7.0)().to_parquet(shipped / "zips-1.0-abc.parquet")
+    build = CountingBuild(1.0)
+    assert disk_cache.kept_table("zips", "1.0-abc", build, kept, shipped)["lat"].iloc[0] == 7.0
+    assert build.calls == 0 and not kept.exists()  # read as shipped, nothing copied
+    assert disk_cache.kept_table("zips", "2.0-abc", build, kept, shipped)["lat"].iloc[0] == 1.0
+    assert build.calls == 1 and [path.name for path in shipped.iterdir()] == ["zips-1.0-abc.parquet"]
+
+
+def test_the_shipped_zip_table_is_the_one_the_installed_zipcodes_builds() -> None:
+    """Fails after a zipcodes upgrade or an edit of build_zip_table until `python scripts/make_zip_table.py` is run
+    (until then servers build the table at start, as before: slower, never wrong)."""
+    shipped = zip_index.SHIPPED_DIR / f"zips-{zip_index.zip_table_version()}.parquet"
+    assert shipped.is_file(), f"{shipped.name} is missing: run python scripts/make_zip_table.py"
+    assert [path.name for path in zip_index.SHIPPED_DIR.glob("zips-*.parquet")] == [shipped.name]
+    pd.testing.assert_frame_equal(pd.read_parquet(shipped), zip_index.build_zip_table(), check_index_type=True)
+
+
 def test_the_kept_zip_table_is_exactly_the_one_built_from_the_package() -> None:
     zip_index.zip_table.cache_clear()
     try:
