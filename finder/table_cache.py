@@ -91,7 +91,8 @@ def _read(table_path: Path, facts_path: Path) -> ValidationReport:
 
 
 def prepare(csv_path: Path) -> None:
-    """Do now what a server's first start would do: build the ZIP table and check `csv_path`, keeping both.
+    """Do now what a server's first start would do: ready the ZIP table (built only for a zipcodes version
+    the app does not ship a copy for) and check `csv_path`, keeping both on disk.
 
     For container images (see the Dockerfile): every new container then starts as fast as a restart.
     """
