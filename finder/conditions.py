@@ -14,15 +14,14 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import frontmatter
-import snowballstemmer
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
-from rapidfuzz import fuzz, process
 
 from finder import vocabulary
 
@@ -39,7 +38,6 @@ _STOP_WORDS = frozenset(
      "in", "have", "has", "been", "keep", "keeps", "get", "gets", "me", "mine", "our", "your", "his", "her",
      "their", "left", "right", "arm", "arms", "leg", "legs", "hand", "hands", "night", "day", "sometimes")
 )  # fmt: skip
-_STEMMER = snowballstemmer.stemmer("english")
 #: A typed word counts as a near match of an index word from this similarity (0-100).
 FUZZY_CUTOFF = 80
 #: Condition pages are a few KB; a file far larger is a mistake and is not parsed.
@@ -129,10 +127,15 @@ class ConditionLibrary:
 
     conditions: dict[str, Condition]
     problems: list[str] = field(default_factory=list)
-    # word -> how many of each condition's names and symptom phrases contain it
-    _index: dict[str, Counter[str]] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _index(self) -> dict[str, Counter[str]]:
+        """Word -> how many of each condition's names and symptom phrases contain it.
+
+        Built on the first symptom search rather than at loading: the find page, which every
+        server start shows first, needs the library but not the index (nor the stemmer).
+        """
+        index: dict[str, Counter[str]] = {}
         for condition in self.conditions.values():
             for phrase in (
                 condition.title,
@@ -141,7 +144,8 @@ class ConditionLibrary:
                 *condition.symptom_words,
             ):
                 for word in _words(phrase):
-                    self._index.setdefault(word, Counter())[condition.slug] += 1
+                    index.setdefault(word, Counter())[condition.slug] += 1
+        return index
 
     def get(self, slug: str) -> Condition | None:
         return self.conditions.get(slug)
@@ -156,6 +160,8 @@ class ConditionLibrary:
         typo allowance ("seizrue"). Scoring is TF-IDF-like: a word counts more when a
         condition lists it in several phrases and when few conditions list it at all.
         """
+        from rapidfuzz import fuzz, process  # here, not at the top: only a symptom search needs it
+
         scores: dict[str, float] = {}
         vocabulary_words = list(self._index)
         for word in _words(query):
@@ -178,7 +184,15 @@ class ConditionLibrary:
 def _words(text: str) -> set[str]:
     """The stems of the meaningful words: 'jerks', 'jerking' and 'jerked' all become 'jerk'."""
     words = [word for word in _WORD.findall(text.lower().replace("'", "")) if word not in _STOP_WORDS]
-    return set(_STEMMER.stemWords(words))
+    return set(_stemmer().stemWords(words))
+
+
+@cache
+def _stemmer() -> Any:
+    """The English stemmer, made on first use (see ConditionLibrary._index)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 def _plain_errors(error: ValidationError) -> str:

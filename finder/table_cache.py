@@ -9,21 +9,24 @@ pyarrow) just means checking the file again: the cache can make loading faster, 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 import finder
+from finder import disk_cache
+from finder.csv_io import load_specialists
 from finder.table_contract import Problem, ProblemLog, ValidationReport
+from finder.zip_index import zip_table
 
-DEFAULT_CACHE_DIR = Path(tempfile.gettempdir()) / "neurofinder-checked-lists"
+DEFAULT_CACHE_DIR = disk_cache.CACHE_DIR
 #: The modules whose code decides what a checked table holds; editing any of them retires old copies.
 CHECKING_MODULES = (
     "csv_io.py", "csv_write.py", "validation.py", "table_contract.py", "vocabulary.py", "zip_index.py",
@@ -82,27 +85,31 @@ def _read(table_path: Path, facts_path: Path) -> ValidationReport:
     for problem in facts["problems"]:
         log.keep(Problem(**problem))
     table = pd.read_parquet(table_path)
-    os.utime(facts_path)  # most recently used, for pruning
+    with contextlib.suppress(OSError):  # most recently used, for pruning; a read-only copy is still a good copy
+        os.utime(facts_path)
     return ValidationReport(table, log, facts["rows_read"])
+
+
+def prepare(csv_path: Path) -> None:
+    """Do now what a server's first start would do: ready the ZIP table (built only for a zipcodes version
+    the app does not ship a copy for) and check `csv_path`, keeping both on disk.
+
+    For container images (see the Dockerfile): every new container then starts as fast as a restart.
+    """
+    zip_table()
+    checked(csv_path.read_bytes(), load_specialists)
 
 
 def _write(report: ValidationReport, table_path: Path, facts_path: Path) -> None:
     """The table as Parquet and the rest as JSON, each renamed into place whole so readers never see half a file."""
-    table_path.parent.mkdir(parents=True, exist_ok=True)
     facts = {
         "rows_read": report.rows_read,
         "limit": report.log.limit,
         "counts": [[severity, column, count] for (severity, column), count in report.log.counts.items()],
         "problems": [dataclasses.asdict(problem) for problem in report.problems],
     }
-    writers: tuple[tuple[Path, Callable[[Path], object]], ...] = (
-        (table_path, lambda partial: report.specialists.to_parquet(partial, index=False)),
-        (facts_path, lambda partial: partial.write_text(json.dumps(facts), encoding="utf-8")),
-    )
-    for path, write in writers:
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        write(partial)
-        partial.replace(path)
+    disk_cache.write_whole(table_path, lambda partial: report.specialists.to_parquet(partial, index=False))
+    disk_cache.write_whole(facts_path, lambda partial: partial.write_text(json.dumps(facts), encoding="utf-8"))
 
 
 def _prune(directory: Path) -> None:

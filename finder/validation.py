@@ -14,11 +14,11 @@ when one column fails in nearly every row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from finder import npi, vocabulary
 from finder.distance import miles_between
@@ -37,6 +37,9 @@ from finder.table_contract import (
     with_helper_columns,
 )
 from finder.zip_index import STATE_NAMES, state_code, zip_table
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: A file is refused, not checked further, when one column fails in more than this share of its rows…
 MOSTLY_FAILING = 0.9
@@ -110,21 +113,31 @@ def _quoted_with(values: pd.Series, words: str, rows: pd.Index) -> pd.Series:
     return _quoted(values.loc[rows]) + words
 
 
-# Per-column rules. Each Check leaves blank (NaN) coordinates alone: a missing position is its own error.
-_COLUMN_RULES: dict[str, list[pa.Check]] = {
-    "id": [pa.Check.str_length(min_value=1, error="the id is missing")],
-    "name": [
-        pa.Check.str_length(min_value=1, error="the name is missing"),
-        pa.Check.str_length(max_value=120, error="the name is longer than 120 characters"),
-    ],
-    "address": [pa.Check.str_length(min_value=1, error="the street address is missing")],
-    "city": [pa.Check.str_length(min_value=1, error="the city is missing")],
-    "state": [pa.Check.isin(list(STATE_NAMES), error="is not a US state; use the two-letter code, like IL")],
-    "zip": [pa.Check.str_matches(r"^\d{5}$", error="is not a five-digit ZIP code")],
-    "phone_digits": [pa.Check.str_matches(r"^\d{10}$", error="is not a 10-digit US phone number with area code")],
-    "latitude": [pa.Check.in_range(-90, 90, error="latitude must be between -90 and 90")],
-    "longitude": [pa.Check.in_range(-180, 180, error="longitude must be between -180 and 180")],
-}
+@cache
+def _column_rules() -> dict[str, list[pa.Check]]:
+    """Per-column rules. Each Check leaves blank (NaN) coordinates alone: a missing position is its own error.
+
+    Made on first use: importing pandera takes a few hundred ms, which a server that reads its list
+    from the checked copy (finder.table_cache) does not need to pay before its first page.
+    """
+    import pandera.pandas as pa
+
+    return {
+        "id": [pa.Check.str_length(min_value=1, error="the id is missing")],
+        "name": [
+            pa.Check.str_length(min_value=1, error="the name is missing"),
+            pa.Check.str_length(max_value=120, error="the name is longer than 120 characters"),
+        ],
+        "address": [pa.Check.str_length(min_value=1, error="the street address is missing")],
+        "city": [pa.Check.str_length(min_value=1, error="the city is missing")],
+        "state": [pa.Check.isin(list(STATE_NAMES), error="is not a US state; use the two-letter code, like IL")],
+        "zip": [pa.Check.str_matches(r"^\d{5}$", error="is not a five-digit ZIP code")],
+        "phone_digits": [pa.Check.str_matches(r"^\d{10}$", error="is not a 10-digit US phone number with area code")],
+        "latitude": [pa.Check.in_range(-90, 90, error="latitude must be between -90 and 90")],
+        "longitude": [pa.Check.in_range(-180, 180, error="longitude must be between -180 and 180")],
+    }
+
+
 # The rules check the normalized column; staff know the one they typed.
 _SOURCE_COLUMN = {"phone_digits": "phone"}
 
@@ -230,7 +243,7 @@ def _normalize_coordinates(table: pd.DataFrame, check: _Collector) -> None:
 
 def _check_columns(table: pd.DataFrame, check: _Collector) -> None:
     """The per-column rules: the value is shown first when the message is about the value."""
-    for checked, rules in _COLUMN_RULES.items():
+    for checked, rules in _column_rules().items():
         column = _SOURCE_COLUMN.get(checked, checked)
         for rule in rules:
             passed = rule(table[checked]).check_output.reindex(table.index, fill_value=True)

@@ -1,16 +1,25 @@
 """Offline US ZIP code and city centroids, from the `zipcodes` package's bundled data.
 
-Built once per process into pandas tables so that a lookup is a dictionary hit and the
-validator can compare 50k rows with their ZIP centroids in one vectorized step.
+Built into pandas tables so that a lookup is a dictionary hit and the validator can compare
+50k rows with their ZIP centroids in one vectorized step. Building the ZIP table takes about a
+second (the package hands out 42,000 dicts), so it is built once per version of the package and
+of the code that builds it, kept on disk (finder.disk_cache) and read back in milliseconds by later
+starts. A copy for the pinned version also ships with the app (finder/shipped/, made by
+scripts/make_zip_table.py), so a server whose disk starts empty, as on every Community Cloud
+reboot, does not build it either.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import zipcodes
 
+from finder import disk_cache
 from finder.places import Location
 
 STATE_NAMES: dict[str, str] = {
@@ -47,9 +56,25 @@ def state_code(text: str) -> str | None:
     return _STATE_BY_NAME.get(text.lower())
 
 
+#: Copies of the ZIP table that come with the app; only the one named after the installed zipcodes
+#: version and the current build_zip_table is ever read.
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+
+
+def zip_table_version() -> str:
+    """Names what the ZIP table is made from: the zipcodes data and the code of build_zip_table."""
+    code = hashlib.sha256(inspect.getsource(build_zip_table).encode()).hexdigest()[:12]
+    return f"{zipcodes.__version__}-{code}"
+
+
 @lru_cache(maxsize=1)
 def zip_table() -> pd.DataFrame:
-    """Every ZIP code with a known centroid, with its city and state, indexed by the 5-digit string.
+    """Every ZIP code with a known centroid, with its city and state, indexed by the 5-digit string."""
+    return disk_cache.kept_table("zips", zip_table_version(), build_zip_table, shipped=SHIPPED_DIR)
+
+
+def build_zip_table() -> pd.DataFrame:
+    """The ZIP table, from the zipcodes package.
 
     The bundled data gives some ZIPs (military APO/FPO addresses, a few in the territories) the
     position 0,0, a point in the Atlantic. They are left out: a search there, or a specialist

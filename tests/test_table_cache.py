@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import zipcodes
 
-from finder import table_cache
+from finder import disk_cache, table_cache, zip_index
 from finder.csv_io import load_specialists
 from finder.table_contract import ValidationReport
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
@@ -97,3 +98,34 @@ def test_a_copy_keeps_exact_counts_beyond_the_listed_problems(tmp_path: Path) ->
     assert check.calls == 0
     assert len(second.problems) == 5 and second.error_count == first.error_count == 10
     assert second.not_listed() == first.not_listed() != ""
+
+
+def test_a_copy_the_server_may_not_touch_is_still_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy built into a container image, in a folder the server cannot write, is read, not checked again."""
+    check = CountingCheck()
+    first = table_cache.checked(a_file(), check, tmp_path)
+
+    def refused(*_: object, **__: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(table_cache.os, "utime", refused)
+    assert_same(first, table_cache.checked(a_file(), check, tmp_path))
+    assert check.calls == 1
+
+
+def test_prepare_keeps_what_a_first_start_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An image built with prepare() starts its first server as fast as a restart: nothing is built or checked."""
+    monkeypatch.setattr(table_cache, "DEFAULT_CACHE_DIR", tmp_path)
+    monkeypatch.setattr(disk_cache, "CACHE_DIR", tmp_path)
+    csv = tmp_path / "specialists.csv"
+    csv.write_bytes(a_file())
+    zip_index.zip_table.cache_clear()
+    try:
+        table_cache.prepare(csv)
+        zip_index.zip_table.cache_clear()  # a new process
+        monkeypatch.setattr(zipcodes, "list_all", lambda: pytest.fail("the ZIP table was built again"))
+        assert len(zip_index.zip_table()) > 40_000
+        check = CountingCheck()
+        assert len(table_cache.checked(csv.read_bytes(), check).specialists) == 5 and check.calls == 0
+    finally:
+        zip_index.zip_table.cache_clear()
