@@ -9,6 +9,7 @@ symptom box for those who do not know which specialist they need.
 import streamlit as st
 
 from finder import accessibility, app_data, ui
+from finder.limits import MAX_TEXT_LENGTH
 
 WHERE_LABEL = "Where are you? ZIP code, city and state, or street address"
 SYMPTOM_LABEL = "Not sure what to search for? Describe what is happening"
@@ -26,7 +27,7 @@ with st.form("quick-search"):
     where = st.text_input(
         WHERE_LABEL,
         placeholder="for example 60614, or Denver, CO",
-        max_chars=200,
+        max_chars=MAX_TEXT_LENGTH,
     )
     if st.form_submit_button("Find specialists near me", type="primary"):
         if where.strip():
@@ -38,7 +39,7 @@ with st.form("symptom"):
     symptom = st.text_input(
         SYMPTOM_LABEL,
         placeholder="for example: my arm jerks",
-        max_chars=200,
+        max_chars=MAX_TEXT_LENGTH,
     )
     if st.form_submit_button("Look it up"):
         if symptom.strip():

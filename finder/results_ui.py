@@ -26,6 +26,7 @@ from finder.places import Location
 from finder.safety import directions_url, escape_html, escape_markdown, safe_url, tel_url
 from finder.search import SearchCriteria, search
 from finder.search_request import SearchRequest, echo
+from finder.table_contract import COLUMN_LABELS
 from finder.ui import FIND_PAGE, condition_href
 from finder.wording import counted
 
@@ -34,18 +35,12 @@ PAGE_SIZE = 20
 MAP_HEIGHT = 480
 #: Built maps kept per server (about 250 KB each for 5,000 results).
 MAP_CACHE_ENTRIES = 64
+_EXPORTED = ("name", "credentials", "subspecialty_labels", "clinic", "address", "city", "state", "zip", "phone")
+#: The patient's results file: staff labels for the list's columns, then how far, then the website.
 EXPORT_COLUMNS = {
-    "name": "Name",
-    "credentials": "Credentials",
-    "subspecialty_labels": "Subspecialties",
-    "clinic": "Clinic",
-    "address": "Address",
-    "city": "City",
-    "state": "State",
-    "zip": "ZIP",
-    "phone": "Phone",
+    **{column: COLUMN_LABELS[column] for column in _EXPORTED},
     "distance_miles": "Miles away",
-    "website": "Website",
+    "website": COLUMN_LABELS["website"],
 }
 LIST_UNAVAILABLE = (
     "We are sorry: the list of specialists is not available right now. Please try again later, "
