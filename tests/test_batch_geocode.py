@@ -17,6 +17,7 @@ from pathlib import Path
 import geopy.geocoders
 import pytest
 from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
+from geopy.extra.rate_limiter import RateLimiter
 
 from finder.batch_geocode import MAX_FAILURES_IN_A_ROW, FileNotUsable, GeocodeResult, geocode_csv
 from finder.cli import main
@@ -30,9 +31,6 @@ from tests.helpers_csv import csv_bytes, specialists
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_DELAY = 0.05
-#: The limiter spaces request slots; a request starts a moment after its slot (more on a busy machine).
-#: Without the limiter the calls would be ~0.1 ms apart, so this slack does not hide a missing limit.
-SLOT_JITTER = 0.01
 WACKER = "233 S Wacker Dr, Chicago, IL 99999"  # the query for a row whose ZIP we do not know
 MICHIGAN = "100 N Michigan Ave, Chicago, IL 99999"
 CHICAGO_ZIP = zip_centroid("60606") or Location(0, 0, "ZIP 60606 is missing from the ZIP data")
@@ -82,7 +80,19 @@ def test_the_street_address_is_looked_up_when_the_zip_is_unknown(tmp_path: Path)
     assert coordinates(result) == [("41.8789", "-87.6359")]
 
 
-def test_addresses_are_looked_up_no_faster_than_the_rate_limit(tmp_path: Path) -> None:
+def test_addresses_are_looked_up_no_faster_than_the_rate_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limiter runs on a clock the test controls, so the check is exact and does not depend on machine load."""
+    now = [0.0]
+    sent_at: list[float] = []
+    let_through = RateLimiter._acquire_request_slot
+
+    def acquire(limiter: RateLimiter) -> None:
+        let_through(limiter)
+        sent_at.append(now[0])
+
+    monkeypatch.setattr(RateLimiter, "_clock", lambda limiter: now[0])
+    monkeypatch.setattr(RateLimiter, "_sleep", lambda limiter, seconds: now.__setitem__(0, now[0] + seconds))
+    monkeypatch.setattr(RateLimiter, "_acquire_request_slot", acquire)
     rows = needing_coordinates(4, zip="99999")
     for number, row in enumerate(rows):
         row["address"] = f"{number + 1} Main St"
@@ -91,10 +101,8 @@ def test_addresses_are_looked_up_no_faster_than_the_rate_limit(tmp_path: Path) -
     result = run(rows, fake, tmp_path)
 
     assert result.filled_from_address == 4
-    times = [when for when, _, _ in fake.calls]
-    assert len(times) == 4
-    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= MIN_DELAY - SLOT_JITTER
-    assert times[-1] - times[0] >= 3 * MIN_DELAY - SLOT_JITTER
+    assert len(fake.calls) == len(sent_at) == 4
+    assert [later - earlier for earlier, later in itertools.pairwise(sent_at)] == pytest.approx([MIN_DELAY] * 3)
 
 
 def test_a_second_run_asks_the_service_nothing(tmp_path: Path) -> None:
