@@ -269,6 +269,8 @@ class SpecialistMarkers(MarkerCluster):
 def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> ZoomableMap:
     """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
     fmap = ZoomableMap(location=centre, zoom_start=10, control_scale=True, tiles="OpenStreetMap")
+    # The page goes round the map first: whatever is added to the page's header later lands in this page.
+    MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
     folium.Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
@@ -284,7 +286,6 @@ def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_mil
     fmap.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element(POPUP_STYLE), name="neurofinder-popup-style"
     )
-    MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
     if not specialists.empty:
         SpecialistMarkers(specialists, centre).add_to(fmap)
         lats = np.append(specialists["latitude"].to_numpy(dtype=float), centre[0])

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from finder.csv_io import load_specialists
-from finder.mapping import CLUSTER_THRESHOLD, POSITION_STEPS_PER_DEGREE, build_map, marker_table
+from finder.mapping import CLUSTER_THRESHOLD, POPUP_STYLE, POSITION_STEPS_PER_DEGREE, build_map, marker_table
 from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, search
 from finder.vocabulary import labels_of_mask
@@ -133,3 +133,11 @@ def test_the_map_page_lets_people_zoom() -> None:
     assert "width=device-width" in viewport.group(1)
     assert "user-scalable" not in viewport.group(1)
     assert "maximum-scale" not in viewport.group(1)
+
+
+def test_the_map_page_carries_its_own_styles() -> None:
+    """The 44 px popup actions and the screen-reader-only cluster text depend on this style sheet."""
+    found = load_specialists(csv_bytes(specialists(3))).specialists
+    rendered = build_map(found, (41.9, -87.6), 25).get_root().render()
+    assert POPUP_STYLE in rendered
+    assert rendered.count(POPUP_STYLE) == 1

@@ -67,6 +67,8 @@ def test_five_thousand_results_are_all_on_the_map_and_a_popup_opens(new_page: Ca
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert found["name"].iloc[0] in popup.inner_text() and "Directions" in popup.inner_text()
+    actions = [action.bounding_box() for action in popup.locator("a.nf-action").all()]
+    assert actions and all(box and box["width"] >= 44 and box["height"] >= 44 for box in actions), actions
 
 
 def test_the_patients_ring_leaves_a_clusters_number_readable_and_clusters_are_named(
@@ -91,5 +93,9 @@ def test_the_patients_ring_leaves_a_clusters_number_readable_and_clusters_are_na
     inside = ring["width"] / 2 - CENTRE_RING_WEIGHT / 2  # the ring's inner edge
     corners = [(number["x"] + dx, number["y"] + dy) for dx in (0, number["width"]) for dy in (0, number["height"])]
     assert all(math.dist(corner, (centre_x, centre_y)) < inside for corner in corners), (ring, number)
+    spoken_only = page.locator(".marker-cluster .nf-sr-only").first.evaluate(
+        "words => { const box = words.getBoundingClientRect(); return [box.width, box.height]; }"
+    )
+    assert max(spoken_only) <= 1, f"the bubble's words take {spoken_only} px on screen"
     words = page.locator(".marker-cluster").first.text_content() or ""
     assert re.fullmatch(rf"{len(found.matches)} specialists here, zoom in to see them", words), words
