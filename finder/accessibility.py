@@ -27,8 +27,15 @@ def _js_string(text: str) -> str:
     return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# Streamlit draws no ring round its page links (the menu, the filter chips) when Tab reaches them, and
+# its small buttons are 28-32 px high: a keyboard user must see where they are (WCAG 2.4.7), and a
+# patient with a tremor needs 44 px to hit (WCAG 2.5.5).
 _STYLE = f"""<style>
 a[target="_blank"]::after {{ content: " \\2197" / " {NEW_TAB_NOTE}"; }}
+a:focus-visible, button:focus-visible, summary:focus-visible {{
+    outline: 3px solid #0b4a8b !important; outline-offset: 2px;
+}}
+[data-testid="stMain"] button {{ min-height: 44px; }}
 </style>"""
 
 # Runs once per browser tab (Streamlit switches pages without reloading): a MutationObserver

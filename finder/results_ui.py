@@ -94,11 +94,16 @@ def treated_by(condition: Condition | None) -> None:
         )
 
 
-def submit(request: SearchRequest) -> None:
-    """Start a search: the URL holds it (to share), and the next run draws it with focus on the results."""
+def _start(request: SearchRequest) -> None:
+    """Put a search in the URL (to share) and have the next run draw it with focus on the results."""
     st.query_params.from_dict(request.to_query_params())
     st.session_state[SEARCHES_KEY] = st.session_state.get(SEARCHES_KEY, 0) + 1
     st.session_state[FOCUS_KEY] = True
+
+
+def submit(request: SearchRequest) -> None:
+    """Start a search from the form, and draw it now."""
+    _start(request)
     st.rerun()
 
 
@@ -265,15 +270,21 @@ def other_places(where: Location, request: SearchRequest) -> None:
 
 
 def removable_filters(request: SearchRequest) -> None:
-    """The active filters as links that each rerun the search without that filter: one tap, no form."""
+    """The active filters as buttons that each rerun the search without that filter: one tap, no form.
+
+    Buttons, not page links: a link back to the same page redraws it but leaves the old address in the
+    browser, so a reload or a shared link would bring the removed filter back.
+    """
     filters = request.active_filters()
     if not filters:
         return
     st.caption("Filters in use (tap one to remove it):")
     with st.container(horizontal=True):
-        for words, without in filters:  # "Remove …" is what a screen reader says, not "multiplication x"
-            link = f"Remove {echo(words)}"
-            st.page_link(FIND_PAGE, label=link, icon=":material/close:", query_params=without.to_query_params())
+        for number, (words, without) in enumerate(filters):  # "Remove …" is read out, not "multiplication x"
+            st.button(
+                f"Remove {echo(words)}", icon=":material/close:", key=f"remove-filter-{number}",
+                on_click=_start, args=(without,),
+            )  # fmt: skip
 
 
 def _count_line(count: int, request: SearchRequest, place: str) -> str:

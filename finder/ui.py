@@ -18,11 +18,13 @@ FIND_PAGE = "pages/find.py"
 CONDITIONS_PAGE = "pages/conditions.py"
 MANAGE_PAGE = "pages/manage.py"
 #: The menu: (page file, label, icon). Streamlit's own file-name menu is switched off in config.toml.
+#: Material icons, not emoji: Streamlit hides them from screen readers, which would read an emoji out
+#: as part of each link's name ("house Home").
 MENU: tuple[tuple[str, str, str], ...] = (
-    (HOME_PAGE, "Home", "🏠"),
-    (FIND_PAGE, "Find a specialist", "🔎"),
-    (CONDITIONS_PAGE, "Learn about conditions", "📖"),
-    (MANAGE_PAGE, "Manage data (staff)", "🗂️"),
+    (HOME_PAGE, "Home", ":material/home:"),
+    (FIND_PAGE, "Find a specialist", ":material/search:"),
+    (CONDITIONS_PAGE, "Learn about conditions", ":material/menu_book:"),
+    (MANAGE_PAGE, "Manage data (staff)", ":material/table_edit:"),
 )
 DISCLAIMER = (
     "This information is for general education and is not medical advice. It cannot diagnose you or "

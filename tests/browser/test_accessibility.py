@@ -152,13 +152,22 @@ def focused(page: Page) -> Locator:
     return page.locator("*:focus")
 
 
+# Near enough to the accessible name for these checks: the label, or the text a screen reader is not told to skip.
+SPOKEN_NAME = """e => {
+  if (e.getAttribute('aria-label')) return e.getAttribute('aria-label');
+  const copy = e.cloneNode(true);
+  copy.querySelectorAll('[aria-hidden="true"]').forEach(hidden => hidden.remove());
+  return copy.textContent.trim() || e.tagName;
+}"""
+
+
 def tab_until(page: Page, name: re.Pattern[str], most: int) -> list[str]:
     """Press Tab (and nothing else) until the focused element's accessible name matches; the names passed on the way."""
     passed: list[str] = []
     for _ in range(most):
         page.keyboard.press("Tab")
         now = focused(page)
-        label = now.evaluate("e => e.getAttribute('aria-label') || e.innerText || e.tagName") if now.count() else "?"
+        label = now.evaluate(SPOKEN_NAME) if now.count() else "?"
         passed.append(" ".join(str(label).split())[:60])
         if now.count() and name.search(passed[-1]):
             return passed
@@ -293,3 +302,33 @@ def test_decorative_emoji_are_hidden_from_screen_readers(
     settled(page)
     spoken = page.evaluate(SPOKEN_EMOJI)
     assert not spoken, f"emoji a screen reader reads out on {page_name}: {spoken[:5]}"
+
+
+# The focused element's ring: its outline style and width in px.
+FOCUS_RING = "() => { const style = getComputedStyle(document.activeElement); "
+FOCUS_RING += "return [style.outlineStyle, parseFloat(style.outlineWidth)]; }"
+
+
+def test_keyboard_focus_shows_on_menu_links_and_filter_chips_which_are_big_enough(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
+    """Streamlit's own page links and buttons show no ring when Tab reaches them; ours must."""
+    page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}/find?location=10001&radius=50&sub=epilepsy&language=Spanish")
+    chip = page.get_by_role("button", name="Remove Epilepsy")
+    expect(chip).to_be_visible()
+    box = chip.bounding_box()
+    assert box and box["height"] >= 44, box
+    chip.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # reached by the keyboard, so the browser shows focus as it would to a Tab user
+    expect(chip).to_be_focused()
+    style, width = page.evaluate(FOCUS_RING)
+    assert style != "none" and width >= 2, (style, width)
+
+    desktop = new_page(viewport=SIZES["desktop"])
+    desktop.goto(f"{app_url}/find")
+    expect(desktop.get_by_role("link", name="Home")).to_be_visible()
+    tab_until(desktop, re.compile(r"^Home$"), most=5)
+    style, width = desktop.evaluate(FOCUS_RING)
+    assert style != "none" and width >= 2, (style, width)
