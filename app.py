@@ -31,7 +31,7 @@ with st.form("quick-search"):
     )
     if st.form_submit_button("Find specialists near me", type="primary"):
         if where.strip():
-            st.switch_page(ui.FIND_PAGE, query_params={"location": where.strip()})
+            ui.open_search({"location": where.strip()})
         st.warning("Type where you are first: a ZIP code like 60614, or a city and state like Denver, CO.", icon="📍")
         accessibility.focus_field(WHERE_LABEL)  # so the patient can type at once
 

@@ -73,15 +73,23 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
         return _fallback(query, "We cannot look up street addresses right now.")
     try:
         place = geocode(query)
-    except GeocodingError as error:
-        return _fallback(query, str(error))
+    except GeocodingError:  # its message names the failure for staff; a patient needs what to do next
+        if not any(character.isdigit() for character in query):
+            raise LocationError(
+                _not_found(query, ", and the street-address service is not answering right now")
+            ) from None
+        return _fallback(query, "We cannot look up street addresses right now.")
     if place is None:
         raise LocationError(_not_found(query))
     return place
 
 
-def _not_found(query: str) -> str:
-    return f"We could not find “{query}”. Try a ZIP code like 60614, or a city and state like “Denver, CO”."
+_NO_ADDRESS_SERVICE = "We cannot look up street addresses right now."
+_SERVICE_DOWN = ", and the street-address service is not answering right now"
+
+
+def _not_found(query: str, because: str = "") -> str:
+    return f"We could not find “{query}”{because}. Try a ZIP code like 60614, or a city and state like “Denver, CO”."
 
 
 def _offline_city(query: str) -> Location | None:

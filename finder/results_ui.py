@@ -16,7 +16,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from finder import app_data, npi
+from finder import accessibility, app_data, npi
 from finder.app_data import SpecialistList
 from finder.conditions import Condition, ConditionLibrary
 from finder.csv_write import spreadsheet_csv_bytes
@@ -27,7 +27,7 @@ from finder.safety import directions_url, escape_html, escape_markdown, safe_url
 from finder.search import SearchCriteria, search
 from finder.search_request import SearchRequest, echo
 from finder.table_contract import COLUMN_LABELS
-from finder.ui import FIND_PAGE, condition_href
+from finder.ui import FIND_PAGE, FOCUS_KEY, SEARCHES_KEY, condition_href, new_search
 from finder.wording import counted
 
 #: Result cards shown at first and added by each "Show more".
@@ -42,6 +42,7 @@ EXPORT_COLUMNS = {
     "distance_miles": "Miles away",
     "website": COLUMN_LABELS["website"],
 }
+LOCATION_LABEL = "ZIP code, city and state, or street address"
 LIST_UNAVAILABLE = (
     "We are sorry: the list of specialists is not available right now. Please try again later, "
     "or call your doctor's office for a referral."
@@ -53,10 +54,6 @@ VIEW_KEY = "results-view"
 LIST_VIEW, MAP_VIEW = "List", "Map"
 #: The container of the map shown beside the list; hidden on narrow screens, where the switch shows it instead.
 MAP_BESIDE_LIST_KEY = "results-map-beside-list"
-#: Set by `submit` for the next page run only: move focus to the results heading once they are drawn.
-FOCUS_KEY = "focus-results-after-search"
-#: Searches so far in this session: each focus script differs from the last, or the browser would not run it again.
-SEARCHES_KEY = "searches-in-this-session"
 NEW_TAB = " (opens in a new tab)"
 RESULTS_STYLE = f"""<style>
 .stHtml ol.nf-cards {{ list-style: none; margin: 0; padding: 0; }}  /* Streamlit indents lists in st.html */
@@ -97,8 +94,7 @@ def treated_by(condition: Condition | None) -> None:
 def _start(request: SearchRequest) -> None:
     """Put a search in the URL (to share) and have the next run draw it with focus on the results."""
     st.query_params.from_dict(request.to_query_params())
-    st.session_state[SEARCHES_KEY] = st.session_state.get(SEARCHES_KEY, 0) + 1
-    st.session_state[FOCUS_KEY] = True
+    new_search()
 
 
 def submit(request: SearchRequest) -> None:
@@ -234,6 +230,7 @@ def place_problem(problem: LocationError, request: SearchRequest) -> None:
         which_place(problem, request)
     else:
         st.error(escape_markdown(problem), icon=":material/location_on:")  # it may quote the location from the link
+        accessibility.focus_field(LOCATION_LABEL)  # the box stays open below: the patient retypes at once
 
 
 def approximate_place(where: Location) -> None:

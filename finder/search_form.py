@@ -13,7 +13,7 @@ from finder import vocabulary
 from finder.app_data import SpecialistList
 from finder.conditions import ConditionLibrary
 from finder.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
-from finder.results_ui import submit
+from finder.results_ui import LOCATION_LABEL, submit
 from finder.search import RADIUS_CHOICES_MILES
 from finder.search_request import GENDERS, SearchRequest, echo
 
@@ -38,7 +38,7 @@ def search_form(request: SearchRequest, specialists: SpecialistList, library: Co
     conditions = {c.slug: c.title for c in library.alphabetical()}
     with st.expander(search_summary(request, library), expanded=expanded), st.form("search"):
         location = st.text_input(
-            "ZIP code, city and state, or street address",
+            LOCATION_LABEL,
             value=request.location,
             placeholder="for example 60614, or Denver, CO",
             max_chars=MAX_TEXT_LENGTH,

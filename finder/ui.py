@@ -7,6 +7,8 @@ Everything staff or patients typed is escaped here before it reaches Markdown or
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 
 from finder import accessibility
@@ -26,6 +28,10 @@ MENU: tuple[tuple[str, str, str], ...] = (
     (CONDITIONS_PAGE, "Learn about conditions", ":material/menu_book:"),
     (MANAGE_PAGE, "Manage data (staff)", ":material/table_edit:"),
 )
+#: Set for the next run of the find page only: move focus to the results heading once they are drawn.
+FOCUS_KEY = "focus-results-after-search"
+#: Searches so far in this session: each focus script differs from the last, or the browser would not run it again.
+SEARCHES_KEY = "searches-in-this-session"
 DISCLAIMER = (
     "This information is for general education and is not medical advice. It cannot diagnose you or "
     "replace a visit with a doctor who knows your health. **If you think you are having a medical "
@@ -41,6 +47,18 @@ def page_setup(title: str) -> None:
         for page, label, icon in MENU:
             st.page_link(page, label=label, icon=icon)
         accessibility.fix_links()
+
+
+def new_search() -> None:
+    """Note that the next find page run draws a new search, so keyboard focus moves to its results."""
+    st.session_state[SEARCHES_KEY] = st.session_state.get(SEARCHES_KEY, 0) + 1
+    st.session_state[FOCUS_KEY] = True
+
+
+def open_search(query_params: dict[str, str]) -> NoReturn:
+    """Go to the find page with this search (from the home page's box), focus on its results."""
+    new_search()
+    st.switch_page(FIND_PAGE, query_params=query_params)
 
 
 def condition_href(slug: str) -> str:

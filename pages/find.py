@@ -19,6 +19,8 @@ for note in notes:  # Markdown with every value from the link already escaped
     st.info(note)
 
 where, place_problem = results_ui.find_place(request.location)
+if place_problem:  # above the form, so a phone shows it on the first screen
+    results_ui.place_problem(place_problem, request)
 search_form(request, specialists, library, expanded=where is None)
 
 st.caption(specialists.notice)
@@ -31,7 +33,6 @@ if not request.location:
     st.stop()
 results_ui.removable_filters(request)
 if where is None:
-    results_ui.place_problem(place_problem, request)
     st.stop()
 results_ui.other_places(where, request)
 results_ui.approximate_place(where)

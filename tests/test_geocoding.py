@@ -218,7 +218,7 @@ def app_geocoder(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_the_app_does_not_keep_a_junk_answer(app_geocoder: FakeNominatim) -> None:
     app_geocoder.answers[ADDRESS] = hit(lat="1e308")
-    with pytest.raises(LocationError, match="unusable position"):
+    with pytest.raises(LocationError, match="cannot look up street addresses right now"):
         app_data.locate(ADDRESS)
 
     app_geocoder.answers[ADDRESS] = CHICAGO

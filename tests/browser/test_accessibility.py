@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Frame, Locator, Page, expect
 
 from finder.accessibility import NEW_TAB_NOTE
+from finder.results_ui import LOCATION_LABEL, RESULTS_HEADING_ID
 from finder.search import DEFAULT_RADIUS_MILES
 from tests.browser.cdn import NODE_MODULES
 from tests.browser.conftest import STAFF_PASSWORD
@@ -228,6 +229,7 @@ def link_targets(page: Page) -> list[tuple[str, str]]:
 
 def assert_only_other_sites_open_new_tabs(page: Page, app_url: str) -> None:
     """Links within the app and phone links stay in the tab; links to other sites open a new one and say so."""
+    page.wait_for_function("() => window.neurofinderLinks === true")  # the page's link script has run
     targets = link_targets(page)
     assert targets, "no links found"
     same_tab = [(href, target) for href, target in targets if href.startswith((app_url, "tel:"))]
@@ -332,3 +334,30 @@ def test_keyboard_focus_shows_on_menu_links_and_filter_chips_which_are_big_enoug
     tab_until(desktop, re.compile(r"^Home$"), most=5)
     style, width = desktop.evaluate(FOCUS_RING)
     assert style != "none" and width >= 2, (style, width)
+
+
+def test_a_search_from_the_home_page_lands_the_keyboard_on_the_results(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
+    page = new_page(viewport=SIZES["desktop"])
+    page.goto(f"{app_url}/")
+    box = page.get_by_label(WHERE_LABEL)
+    box.fill("10001")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/find\?location=10001"))
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{RESULTS_HEADING_ID}'")
+
+
+@pytest.mark.parametrize(("typed", "says"), [("abc", "We could not find"), ("Springfield", "Which one do you mean?")])
+def test_a_place_that_cannot_be_searched_is_explained_on_the_first_screen(
+    new_page: Callable[..., Page], app_url: str, typed: str, says: str
+) -> None:
+    """On a phone the answer must not sit under the open form, out of sight; a not-found place gets the box back."""
+    page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}/find?location={typed}")
+    message = page.get_by_text(says)
+    expect(message).to_be_visible()
+    box = message.bounding_box()
+    assert box and box["y"] + box["height"] <= SIZES["phone"]["height"], box
+    if typed == "abc":
+        expect(page.get_by_label(LOCATION_LABEL)).to_be_focused()
