@@ -19,6 +19,7 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
+import xyzservices
 from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.plugins import MarkerCluster
 from jinja2 import Template
@@ -28,6 +29,9 @@ from finder.distance import METRES_PER_MILE
 from finder.safety import json_for_script
 from finder.wording import counted
 
+#: OpenStreetMap's standard tiles, named by the provider object: given the name "OpenStreetMap", folium
+#: searches xyzservices' whole catalogue for it on every map (~4 ms), and would for a bare URL too.
+TILES = xyzservices.providers.OpenStreetMap.Mapnik
 #: Above this many markers, nearby ones are grouped so the map stays readable on a phone.
 CLUSTER_THRESHOLD = 25
 MARKER_COLOUR = "#1c5fa8"
@@ -86,9 +90,9 @@ def marker_table(specialists: pd.DataFrame, centre: tuple[float, float]) -> dict
         "credential": credential_codes.tolist(),
         "labels": [vocabulary.LABELS[slug] for slug in vocabulary.SLUGS],  # bit i of a mask is label i
         "mask": specialists["subspecialty_mask"].astype(int).tolist(),
-        "phone": pd.to_numeric(phones.where(phones.str.fullmatch(r"\d{10}"), "0")).astype("int64").tolist(),
+        "phone": phones.where(phones.str.fullmatch(r"[0-9]{10}"), "0").astype("int64").tolist(),
         "npi_rows": has_npi.tolist(),  # most lists have no NPIs, or one for nearly everyone: only rows that have one
-        "npi": pd.to_numeric(registered.iloc[has_npi]).astype("int64").tolist(),
+        "npi": registered.iloc[has_npi].astype("int64").tolist(),
         "registry": npi.REGISTRY_PAGE,
         "tenths_step": np.diff(tenths, prepend=0).tolist(),  # nearest first, so mostly 0, 1 or 2
         "cluster": len(specialists) > CLUSTER_THRESHOLD,
@@ -268,7 +272,8 @@ class SpecialistMarkers(MarkerCluster):
 
 def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> ZoomableMap:
     """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
-    fmap = ZoomableMap(location=centre, zoom_start=10, control_scale=True, tiles="OpenStreetMap")
+    tiles = folium.TileLayer(TILES, name="openstreetmap")
+    fmap = ZoomableMap(location=centre, zoom_start=10, control_scale=True, tiles=tiles)
     # The page goes round the map first: whatever is added to the page's header later lands in this page.
     MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
     folium.Circle(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 #: The ISO 7812 issuer prefix NPIs are checked under; its Luhn contribution is this constant.
@@ -36,8 +37,20 @@ def is_valid(npi: str) -> bool:
 
 
 def valid_mask(npis: pd.Series) -> pd.Series:
-    """is_valid for a column of text (blank cells are simply not valid)."""
-    return npis.fillna("").astype(str).map(is_valid).astype(bool)
+    """is_valid for a column of text (blank cells are simply not valid), the whole column at once.
+
+    A map of thousands of results and a list of 100,000 rows both ask this; one Python call per
+    cell cost ~0.5 µs each, so the ten-digit cells are checked together as a table of digits.
+    """
+    text = npis.fillna("").astype(str)
+    shaped = text.str.fullmatch(_TEN_DIGITS.pattern).to_numpy(dtype=bool, na_value=False)
+    valid = np.zeros(len(text), dtype=bool)
+    if shaped.any():
+        digits = np.frombuffer("".join(text[shaped]).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - ord("0")
+        doubled = digits[:, 8::-2] * 2  # the last of the first nine and every other one before it, as check_digit
+        total = _PREFIX_SUM + np.where(doubled > 9, doubled - 9, doubled).sum(axis=1) + digits[:, 7::-2].sum(axis=1)
+        valid[shaped] = (10 - total % 10) % 10 == digits[:, 9]
+    return pd.Series(valid, index=npis.index)
 
 
 def registry_url(npi: str) -> str:

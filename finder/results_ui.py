@@ -24,7 +24,7 @@ from finder.location import AmbiguousLocation, LocationError
 from finder.mapping import build_map
 from finder.places import Location
 from finder.safety import directions_url, escape_html, escape_markdown, safe_url, tel_url
-from finder.search import SearchCriteria, search
+from finder.search import SearchCriteria, SearchResult, search
 from finder.search_request import SearchRequest, echo
 from finder.table_contract import COLUMN_LABELS
 from finder.ui import FIND_PAGE, FOCUS_KEY, SEARCHES_KEY, condition_href, new_search
@@ -35,6 +35,9 @@ PAGE_SIZE = 20
 MAP_HEIGHT = 480
 #: Built maps kept per server (about 250 KB each for 5,000 results).
 MAP_CACHE_ENTRIES = 64
+#: Searches whose results are kept per server, shared by every session (~3.5 MB for 8,000 results): one per
+#: session at the 20 concurrent sessions an instance is sized for, and a few more.
+RESULTS_CACHE_ENTRIES = 24
 _EXPORTED = ("name", "credentials", "subspecialty_labels", "clinic", "address", "city", "state", "zip", "phone")
 #: The patient's results file: staff labels for the list's columns, then how far, then the website.
 EXPORT_COLUMNS = {
@@ -167,12 +170,35 @@ def result_cards_html(results: pd.DataFrame) -> str:
     return f'<ol class="nf-cards" aria-label="Specialists, nearest first">{cards}</ol>'
 
 
+@st.cache_resource(max_entries=RESULTS_CACHE_ENTRIES, show_spinner=False)
+def _searched(data_version: str, criteria: SearchCriteria, _table: pd.DataFrame) -> SearchResult:
+    """One search's result, shared (read-only) by the page run, its list fragment and its download.
+
+    Sessions hold the search, not its table: a table per session stayed in memory for as long as
+    the session (and two minutes after its tab closed), through the list fragment's arguments and
+    the download button's callable. Keyed like `map_page`: the list's fingerprint and the criteria.
+    """
+    return search(_table, criteria)
+
+
+def searched(specialists: SpecialistList, criteria: SearchCriteria) -> SearchResult:
+    """The result of searching `specialists` with `criteria`, computed once while it stays in the shared cache."""
+    return _searched(specialists.version, criteria, specialists.table)
+
+
+def shown_results(specialists: SpecialistList, criteria: SearchCriteria) -> pd.DataFrame:
+    """What the page lists: the matches, or when there are none the nearest ones outside the radius."""
+    result = searched(specialists, criteria)
+    return result.nearest_outside if result.matches.empty else result.matches
+
+
 @st.fragment
-def result_list(results: pd.DataFrame, state_key: str) -> None:
+def result_list(specialists: SpecialistList, criteria: SearchCriteria, state_key: str) -> None:
     """Cards for the nearest results, "Show more" in steps, and a CSV download of all of them.
 
     A fragment: "Show more" reruns only this list, not the map or the search beside it.
     """
+    results = shown_results(specialists, criteria)
     shown = st.session_state.get(state_key, PAGE_SIZE)
     st.html(result_cards_html(results.head(shown)))
     if (remaining := len(results) - shown) > 0:
@@ -184,7 +210,7 @@ def result_list(results: pd.DataFrame, state_key: str) -> None:
         )
     st.download_button(
         "Download this list (CSV)",
-        partial(results_csv, results),  # made when tapped, not on every page run (~100 ms for 8,000 results)
+        partial(search_csv, specialists, criteria),  # made when tapped, not on every page run (~100 ms for 8,000)
         file_name="neurology-specialists.csv",
         mime="text/csv",
         key=f"{state_key}-download",
@@ -192,12 +218,17 @@ def result_list(results: pd.DataFrame, state_key: str) -> None:
     )
 
 
+def search_csv(specialists: SpecialistList, criteria: SearchCriteria) -> bytes:
+    """The results file of a search, for the download button: the rows the list shows, all of them."""
+    return results_csv(shown_results(specialists, criteria))
+
+
 def results_csv(results: pd.DataFrame) -> bytes:
     """The results as a spreadsheet-safe CSV with readable column names."""
     return spreadsheet_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1))
 
 
-@st.cache_data(max_entries=MAP_CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, show_spinner=False)  # a str: shared as it is, never copied
 def map_page(data_version: str, criteria: SearchCriteria, _results: pd.DataFrame) -> str:
     """The map's whole HTML page, built once per search and list: a rerun with the same search reuses it.
 
@@ -317,7 +348,7 @@ def search_results(
     """The search around `where` and its outcome: a heading, the count (a polite live region), a List / Map
     switch, then the list, beside the map on wide screens."""
     criteria = request.criteria(where, library, specialists.offers_gender)
-    result = search(specialists.table, criteria)
+    result = searched(specialists, criteria)
     st.html(f'{RESULTS_STYLE}<h2 id="{RESULTS_HEADING_ID}" tabindex="-1">Results</h2>')
     _focus_results_heading()
     place = escape_markdown(where.label)
@@ -340,6 +371,6 @@ def search_results(
         return
     listing, beside = st.columns([1, 1], gap="medium")
     with listing:
-        result_list(shown, state_key)
+        result_list(specialists, criteria, state_key)
     with beside, st.container(key=MAP_BESIDE_LIST_KEY):
         results_map(shown, criteria, specialists.version, where.label)

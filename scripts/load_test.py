@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
+import random
 import re
 import sys
 import tempfile
@@ -43,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
+import zipcodes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -55,6 +58,8 @@ ZIPS = (
     "70112", "75201", "77030", "80045", "84112", "85006", "90033", "94143",
     "97239", "98104",
 )  # fmt: skip
+#: With --new-searches: every active standard ZIP in the zipcodes package, in a fixed shuffled order.
+NEW_SEARCH_SEED = 9
 RADIUS_MILES = 100
 #: Every search page says "... within 100 miles of <place>", whether it found anyone or not.
 RESULTS_LINE = re.compile(rf"within {RADIUS_MILES} miles of")
@@ -65,8 +70,20 @@ RECONNECT_PAUSE_SECONDS = 0.5
 
 def search_request(session: int, search: int) -> bytes:
     """The find page for the session's next ZIP: session i starts at ZIPS[i] and moves one on per search."""
-    place = ZIPS[(session + search) % len(ZIPS)]
+    return place_request(ZIPS[(session + search) % len(ZIPS)])
+
+
+def place_request(place: str) -> bytes:
     return measuring.rerun_request(f"location={place}&radius={RADIUS_MILES}")
+
+
+def new_places() -> itertools.cycle[str]:
+    """ZIPs from all over the country, none searched twice in a run (about 30,000 before they repeat), so the
+    server's shared caches of results and maps never help: the cost of patients who each search somewhere new."""
+    rows = zipcodes.list_all()
+    places = sorted(row["zip_code"] for row in rows if row["zip_code_type"] == "STANDARD" and row["active"])
+    random.Random(NEW_SEARCH_SEED).shuffle(places)
+    return itertools.cycle(places)
 
 
 def problem_with(page: measuring.PageRun) -> str | None:
@@ -121,14 +138,20 @@ HEADERS = (
 )
 
 
-async def one_session(url: str, session: int, deadline: float, timeout: float, level: Level) -> None:
-    """Search without pause until the deadline, reconnecting after a lost connection (counted as an error)."""
+async def one_session(
+    url: str, session: int, deadline: float, timeout: float, level: Level, places: itertools.cycle[str] | None
+) -> None:
+    """Search without pause until the deadline, reconnecting after a lost connection (counted as an error).
+
+    `places`, when given, is shared by all sessions: each search takes the next place from it.
+    """
     search = 0
     while time.perf_counter() < deadline:
         try:
             async with measuring.connect(url) as connection:
                 while time.perf_counter() < deadline:
-                    page = await measuring.run_page(connection, search_request(session, search), timeout)
+                    request = place_request(next(places)) if places else search_request(session, search)
+                    page = await measuring.run_page(connection, request, timeout)
                     search += 1
                     if problem := problem_with(page):
                         level.errors.append(problem)
@@ -145,7 +168,9 @@ async def watch_memory(pid: int, level: Level) -> None:
         await asyncio.sleep(RSS_SAMPLE_SECONDS)
 
 
-async def run_level(server: measuring.Server, sessions: int, seconds: float, timeout: float) -> Level:
+async def run_level(
+    server: measuring.Server, sessions: int, seconds: float, timeout: float, places: itertools.cycle[str] | None = None
+) -> Level:
     """N sessions at once for `seconds`; searches started before the end are waited for, up to `timeout`."""
     level = Level(sessions)
     pid = server.process.pid
@@ -154,7 +179,8 @@ async def run_level(server: measuring.Server, sessions: int, seconds: float, tim
     server_cpu, client_cpu = measuring.cpu_seconds(pid), time.process_time()
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(one_session(server.stream_url, i, deadline, timeout, level) for i in range(sessions)))
+    clients = (one_session(server.stream_url, i, deadline, timeout, level, places) for i in range(sessions))
+    await asyncio.gather(*clients)
     level.seconds = time.perf_counter() - started
     level.server_cpu = (measuring.cpu_seconds(pid) - server_cpu) / level.seconds
     level.client_cpu = (time.process_time() - client_cpu) / level.seconds
@@ -173,7 +199,12 @@ async def check_client(server: measuring.Server, timeout: float) -> None:
 
 
 def load_test(
-    specialists_csv: Path, session_counts: list[int], seconds: float, timeout: float, options: Sequence[str] = ()
+    specialists_csv: Path,
+    session_counts: list[int],
+    seconds: float,
+    timeout: float,
+    options: Sequence[str] = (),
+    new_searches: bool = False,
 ) -> list[Level]:
     """Start the app on loopback with this list, run each level, and always stop the server."""
     with tempfile.TemporaryDirectory(prefix="neurofinder-load-test-") as work:
@@ -181,9 +212,10 @@ def load_test(
         with measuring.serve(folder, Path(work) / "tmp", options) as server:
             asyncio.run(check_client(server, timeout))
             levels = []
+            places = new_places() if new_searches else None
             for sessions in session_counts:
                 print(f"{sessions} sessions for {seconds:g} s…", file=sys.stderr, flush=True)
-                levels.append(asyncio.run(run_level(server, sessions, seconds, timeout)))
+                levels.append(asyncio.run(run_level(server, sessions, seconds, timeout, places)))
             return levels
 
 
@@ -205,6 +237,11 @@ def main(argv: list[str] | None = None) -> None:
         metavar="NAME=VALUE",
         help="run the server with this Streamlit setting, to see what it changes (repeatable)",
     )
+    parser.add_argument(
+        "--new-searches",
+        action="store_true",
+        help="every search a ZIP not yet searched in the run (no help from the server's shared caches)",
+    )
     args = parser.parse_args(argv)
     if not all(0 < count <= 100 for count in args.sessions) or not 0 < args.seconds <= 600:
         parser.error("sessions must be 1-100 and seconds at most 600: this is a bounded test")
@@ -213,11 +250,15 @@ def main(argv: list[str] | None = None) -> None:
         flags = [measuring.streamlit_flag(option) for option in args.streamlit_option]
     except ValueError as problem:
         parser.error(str(problem))
-    levels = load_test(specialists_csv, args.sessions, args.seconds, args.timeout, args.streamlit_option)
+    levels = load_test(
+        specialists_csv, args.sessions, args.seconds, args.timeout, args.streamlit_option, args.new_searches
+    )
     rows = f"{args.rows:,} generated" if args.rows else "the bundled"
     print(measuring.markdown_table(HEADERS, [level.cells() for level in levels]))
     print(
-        f"\n{rows} specialists, a {RADIUS_MILES}-mile ZIP search per page, {args.seconds:g} s per line, "
+        f"\n{rows} specialists, a {RADIUS_MILES}-mile ZIP search per page"
+        + (", every search somewhere new" if args.new_searches else ", 26 ZIPs in turn")
+        + f", {args.seconds:g} s per line, "
         f"server and clients on {measuring.machine()}."
         + "".join(f" Streamlit option {name[2:]}={value}." for name, value in flags)
     )

@@ -45,6 +45,23 @@ def test_changing_any_one_digit_breaks_the_check(first_nine: str, position: int,
     assert not npi.is_valid(mistyped)
 
 
+_NPI_LIKE = st.one_of(
+    st.text(alphabet="0123456789", min_size=10, max_size=10),
+    st.text(alphabet="0123456789 X-١٢３\n", max_size=12),
+    st.none(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_NPI_LIKE, max_size=30))
+def test_the_whole_column_check_agrees_with_checking_each_cell(cells: list[str | None]) -> None:
+    column = pd.Series(cells, dtype="str", index=range(100, 100 + len(cells)))
+    expected = [npi.is_valid(cell or "") for cell in cells]
+    mask = npi.valid_mask(column)
+    assert mask.tolist() == expected
+    assert mask.index.equals(column.index)
+
+
 def test_registry_link_is_the_public_provider_view() -> None:
     assert npi.registry_url("1234567893") == "https://npiregistry.cms.hhs.gov/provider-view/1234567893"
 

@@ -216,3 +216,20 @@ def test_focus_moves_to_the_results_after_search_only() -> None:
     assert f'<h2 id="{results_ui.RESULTS_HEADING_ID}" tabindex="-1">' in "".join(h.value for h in app.get("html"))
     shared = open_page(FIND, location="60614")  # a link opened later: the page starts at the top as usual
     assert not [html.value for html in shared.get("html") if "<script" in html.value and focus in html.value]
+
+
+def test_the_download_holds_the_searched_rows_after_reruns_and_after_the_shared_results_are_dropped() -> None:
+    """Sessions keep the search, not its table: the file is the same rows however the shared cache has moved on."""
+    served, other = listed(4), listed(3)
+    near, far = SearchCriteria(*CENTRE, radius_miles=100), SearchCriteria(0.0, 0.0, radius_miles=5)
+    expected = results_ui.results_csv(search(served.table, near).matches)
+    results_ui._searched.clear()
+    first = results_ui.search_csv(served, near)
+    results_ui.searched(other, near)  # another session, another list
+    results_ui.searched(served, SearchCriteria(*CENTRE, radius_miles=50))  # another search
+    assert first == expected == results_ui.search_csv(served, near)
+    results_ui._searched.clear()  # the shared results went (evicted, or a visitor cleared the caches)
+    assert results_ui.search_csv(served, near) == expected
+    # nobody within 5 miles: the list, and so the file, holds the nearest ones outside the radius
+    assert results_ui.search_csv(served, far) == results_ui.results_csv(search(served.table, far).nearest_outside)
+    assert len(search(served.table, far).nearest_outside) > 0

@@ -3,6 +3,7 @@
 import html
 import json
 import re
+from collections import OrderedDict
 
 import pytest
 from hypothesis import given, settings
@@ -33,6 +34,24 @@ def test_script_json_reads_back_the_same_and_has_nothing_to_break_out_with(table
     text = json_for_script(table)
     assert json.loads(text) == table
     assert not set(text[1:-1]) & set("<>&{}")
+
+
+_HOSTILE = st.text(alphabet=st.sampled_from("<>&{}/\\\"'`$ \u2028\u2029a\x00é🙂"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_HOSTILE, st.lists(st.one_of(_HOSTILE, st.integers(), st.booleans(), st.none()))))
+def test_script_json_is_the_same_text_as_escaping_each_entry_by_itself(table: dict[str, list[object]]) -> None:
+    """The whole-text escaping writes exactly what the earlier entry-by-entry translate wrote."""
+    one_at_a_time = str.maketrans({char: f"\\u{ord(char):04x}" for char in "<>&{}"})
+    parts = (json.dumps(key) + ":" + json.dumps(value, separators=(",", ":")) for key, value in table.items())
+    assert json_for_script(table) == "{" + ",".join(part.translate(one_at_a_time) for part in parts) + "}"
+
+
+@pytest.mark.parametrize("nested", [{"name": "x"}, {}, OrderedDict(a=1)])
+def test_script_json_refuses_an_object_anywhere_in_a_list(nested: object) -> None:
+    with pytest.raises(TypeError):
+        json_for_script({"rows": ["a", 1, None, nested]})
 
 
 def test_script_json_refuses_nested_objects_it_could_not_escape() -> None:

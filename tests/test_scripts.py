@@ -72,6 +72,14 @@ def test_sessions_search_different_places_and_move_on() -> None:
     assert all(query.endswith("&radius=100") for query in first)
 
 
+def test_new_searches_never_repeat_a_place_within_a_run() -> None:
+    places = load_test.new_places()
+    first = [next(places) for _ in range(5_000)]
+    assert len(set(first)) == len(first) and all(len(zip_code) == 5 and zip_code.isdigit() for zip_code in first)
+    again = load_test.new_places()
+    assert [next(again) for _ in range(3)] == first[:3]  # the same order every run
+
+
 def test_a_page_counts_only_with_its_results_line_and_no_exception() -> None:
     def page(*alerts: str, exception: str | None = None) -> measuring.PageRun:
         return measuring.PageRun(0.1, alerts, exception)
