@@ -13,18 +13,14 @@ the label in `focus_field`, which is passed as JSON.
 
 from __future__ import annotations
 
-import json
 from itertools import count
 
 import streamlit as st
 
+from finder.safety import script_string
+
 #: What a screen reader says after the name of a link that opens a new tab.
 NEW_TAB_NOTE = "(opens in a new tab)"
-
-
-def _js_string(text: str) -> str:
-    """A JavaScript string literal that cannot end the <script> element it sits in."""
-    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # Streamlit draws no ring round its page links (the menu, the filter chips) when Tab reaches them, and
@@ -83,7 +79,7 @@ def focus_field(label: str) -> None:
     """
     st.html(
         f"""<script>/* {next(_runs)} */ (() => {{
-  const selector = "input[aria-label=" + CSS.escape({_js_string(label)}) + "]";
+  const selector = "input[aria-label=" + CSS.escape({script_string(label)}) + "]";
   let tries = 100;
   const focus = () => {{
     const box = document.querySelector(selector);

@@ -63,10 +63,19 @@ def json_for_script(table: Mapping[str, object]) -> str:
         if isinstance(value, Mapping) or (isinstance(value, list) and _holds_mapping(value)):
             raise TypeError(f"{key}: json_for_script takes lists, numbers and strings, not nested objects")
     pairs = (json.dumps(str(key)) + ":" + json.dumps(value, separators=(",", ":")) for key, value in table.items())
-    text = ",".join(pairs)
+    return "{" + _inert(",".join(pairs)) + "}"
+
+
+def script_string(text: str) -> str:
+    """A JavaScript string literal of `text` that is inert inside <script> (cannot close it or start a template)."""
+    return _inert(json.dumps(text))
+
+
+def _inert(json_text: str) -> str:
+    """JSON text with < > & { } written as escapes, which read back the same inside its strings."""
     for char, escape in _JSON_IN_SCRIPT.items():  # no escape contains any of the characters escaped
-        text = text.replace(char, escape)
-    return "{" + text + "}"
+        json_text = json_text.replace(char, escape)
+    return json_text
 
 
 def _holds_mapping(values: list[object]) -> bool:
