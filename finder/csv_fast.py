@@ -111,7 +111,7 @@ def _arrow_table(body: bytes, width: int) -> pa.Table | None:
     try:
         return pa_csv.read_csv(
             io.BytesIO(body),
-            read_options=pa_csv.ReadOptions(column_names=names),
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.large_string()),

@@ -129,3 +129,24 @@ def test_prepare_keeps_what_a_first_start_needs(tmp_path: Path, monkeypatch: pyt
         assert len(table_cache.checked(csv.read_bytes(), check).specialists) == 5 and check.calls == 0
     finally:
         zip_index.zip_table.cache_clear()
+
+
+def test_the_bundled_lists_version_names_the_files_content_without_hashing_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from finder import app_data  # imports Streamlit: only this test needs it
+
+    monkeypatch.setattr(table_cache, "DEFAULT_CACHE_DIR", tmp_path / "copies")
+    path = tmp_path / "specialists.csv"
+    path.write_bytes(a_file())
+    first = app_data._load_bundled(str(path), 1.0)
+    app_data._load_bundled.clear()  # a restart: the table comes from the checked copy
+
+    with monkeypatch.context() as hashing:
+        hashing.setattr(pd.util, "hash_pandas_object", None)  # the version must not come from the cells
+        again = app_data._load_bundled(str(path), 1.0)
+        assert again.table is not first.table and again.version == first.version
+    path.write_bytes(a_file(name="Ana Ruiz-Lopez"))
+    edited = app_data._load_bundled(str(path), 2.0)
+    assert edited.version != first.version
+    app_data._load_bundled.clear()
