@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pandas as pd
@@ -150,3 +151,21 @@ def test_the_bundled_lists_version_names_the_files_content_without_hashing_the_t
     edited = app_data._load_bundled(str(path), 2.0)
     assert edited.version != first.version
     app_data._load_bundled.clear()
+
+
+def test_every_module_the_checks_import_retires_old_copies_when_edited() -> None:
+    """A module left out of the fingerprint could change what a checked table holds while old copies are served."""
+    package = Path(table_cache.__file__).parent
+    reached, waiting = set(), ["csv_io.py", "table_cache.py"]
+    while waiting:
+        name = waiting.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "finder":
+                waiting += [f"{alias.name}.py" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("finder."):
+                waiting.append(f"{(node.module or '').split('.')[1]}.py")
+
+    assert reached - set(table_cache.CHECKING_MODULES) == set()
