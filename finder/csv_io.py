@@ -5,8 +5,9 @@ Staff files arrive with a byte-order mark, in Windows-1252, as an Excel workbook
 named twice. The file's problems come back as `Problem`s naming the spreadsheet row (and the
 text-file line when that differs), and the rows that could be read go on to validation.
 
-The file is read one record at a time into Arrow string columns, so even a 50 MB file of
-tiny cells never becomes millions of Python strings held at once.
+A plainly written file (most are) is parsed by Arrow's C parser (finder.csv_fast), which reads
+exactly the same cells; any other file is read one record at a time into Arrow string columns,
+so even a 50 MB file of tiny cells never becomes millions of Python strings held at once.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from finder import csv_fast
 from finder.csv_write import unprotect
 from finder.table_contract import (
     ALL_COLUMNS,
@@ -62,8 +65,11 @@ def read_csv_table(data: bytes, limit: int = MAX_PROBLEMS) -> CsvTable:
         log.add(Problem("error", refusal))
         return CsvTable(None, log)
     encoding = _encoding(data, log)
+    plain = csv_fast.parse_plain(data, encoding)
+    if plain is not None:
+        return _Reader(log).read_plain(*plain)
     lines = _Lines(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline=""))
-    return _Reader(lines, log).read()
+    return _Reader(log).read(lines)
 
 
 def read_table(data: bytes) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -115,7 +121,8 @@ def _not_a_csv(data: bytes) -> str:
         return "this file is saved as Unicode text (UTF-16), not CSV: use File › Save As › CSV UTF-8"
     if b"\x00" in data:
         return "this is not a text CSV file (it contains binary data)"
-    if not data.removeprefix(codecs.BOM_UTF8).strip():
+    text = data.removeprefix(codecs.BOM_UTF8)
+    if not text or text.isspace():  # isspace: the same ASCII whitespace as strip(), without a copy of the file
         return "the file is empty"
     return ""
 
@@ -165,8 +172,8 @@ class _Lines:
 class _Reader:
     """One pass over the records: checks the column names and each row's shape, and packs the rows."""
 
-    def __init__(self, lines: _Lines, log: ProblemLog) -> None:
-        self.lines = lines
+    def __init__(self, log: ProblemLog) -> None:
+        self.lines = _Lines(iter(()))
         self.log = log
         self.rows_read = 0
         self.shape_errors = 0
@@ -175,7 +182,9 @@ class _Reader:
         self.columns: list[list[pa.Array]] = []
         self.blank_named: dict[int, int | None] = {}  # unnamed column -> first row with data in it
 
-    def read(self) -> CsvTable:
+    def read(self, lines: _Lines) -> CsvTable:
+        """Read the file record by record (any file)."""
+        self.lines = lines
         records = self._records()
         header = next(records, [])
         if header is None:
@@ -189,15 +198,41 @@ class _Reader:
             )
         else:
             refusal = ""
-        if refusal:
+        if refusal or header is None:
             self.log.add(Problem("error", refusal))
             return CsvTable(None, self.log)
-        header = unprotect(pd.Series(header, dtype="str")).tolist()
-        self.columns = [[] for _ in header]
-        self.blank_named = {index: None for index, name in enumerate(header) if not column_key(name)}
+        header = self._start(header)
         for position, cells in enumerate(records):
             self._row(cells, header, position)
         self._pack()
+        return self._finish(header, np.frombuffer(self.positions, dtype=np.int64))
+
+    def read_plain(self, header: list[str], body: pa.Table) -> CsvTable:
+        """The same table and problems from a file csv_fast parsed: each record is one line as wide as row 1,
+        so the only rows to leave out are blank ones, and no row has a shape problem."""
+        header = self._start(header)
+        blank = csv_fast.blank_rows(body)
+        positions = np.arange(body.num_rows, dtype=np.int64)
+        if len(blank):
+            kept = np.ones(body.num_rows, dtype=bool)
+            kept[blank] = False
+            positions, body = positions[kept], body.filter(pa.array(kept))
+        self.rows_read = body.num_rows
+        for index in self.blank_named:
+            filled = np.flatnonzero(~csv_fast.blank_cells(body.column(index)))
+            self.blank_named[index] = int(positions[filled[0]]) + FIRST_DATA_ROW if len(filled) else None
+        self.columns = [list(column.chunks) for column in body.columns]
+        return self._finish(header, positions)
+
+    def _start(self, header: list[str]) -> list[str]:
+        """The column names as staff typed them (formula protection undone); one empty column per name."""
+        header = unprotect(pd.Series(header, dtype="str")).tolist()
+        self.columns = [[] for _ in header]
+        self.blank_named = {index: None for index, name in enumerate(header) if not column_key(name)}
+        return header
+
+    def _finish(self, header: list[str], positions: np.ndarray) -> CsvTable:
+        """The file's problems with its columns and overall shape, and the table unless they make it unusable."""
         usable = self._header_problems(header)
         if self.rows_read >= MIN_ROWS_TO_REFUSE and self.shape_errors > MOSTLY_FAILING * self.rows_read:
             self.log.add(
@@ -212,7 +247,7 @@ class _Reader:
         if not self.rows_read:
             self.log.add(Problem("error", "the file has column names but no specialists"))
             usable = False
-        return CsvTable(self._table(header) if usable else None, self.log, self.rows_read)
+        return CsvTable(self._table(header, positions) if usable else None, self.log, self.rows_read)
 
     def _records(self) -> Iterator[list[str] | None]:
         """Each record's cells, or None for one csv cannot read (only a cell over csv's size limit does);
@@ -286,8 +321,8 @@ class _Reader:
             column.append(pc.list_flatten(pc.split_pattern(joined, "\0")))
         self.chunk = []
 
-    def _table(self, header: list[str]) -> pd.DataFrame:
-        index = pd.Index(self.positions, dtype="int64")
+    def _table(self, header: list[str], positions: np.ndarray) -> pd.DataFrame:
+        index = pd.Index(positions, dtype="int64")
         table = pd.DataFrame(
             {
                 number: unprotect(

@@ -34,6 +34,8 @@ def protect(text: pd.Series) -> pd.Series:
 
 def unprotect(text: pd.Series) -> pd.Series:
     """The cells as they were before `protect`: one apostrophe before a trigger or an apostrophe is dropped."""
+    if not text.str.startswith(TEXT_MARK).any():  # most columns: a plain test, ten times cheaper than the pattern
+        return text
     marked = text.str.match(_MARKED).fillna(False)
     return text.where(~marked, text.str.slice(1)) if marked.any() else text
 

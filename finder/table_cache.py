@@ -27,10 +27,11 @@ from finder.table_contract import Problem, ProblemLog, ValidationReport
 from finder.zip_index import zip_table
 
 DEFAULT_CACHE_DIR = disk_cache.CACHE_DIR
-#: The modules whose code decides what a checked table holds; editing any of them retires old copies.
+#: The modules whose code decides what a checked table holds (every finder module the reader and the checks
+#: import); editing any of them retires old copies.
 CHECKING_MODULES = (
-    "csv_io.py", "csv_write.py", "validation.py", "table_contract.py", "vocabulary.py", "zip_index.py",
-    "table_cache.py", "npi.py", "provenance.py",  # the NPI check and the source-date check
+    "csv_io.py", "csv_fast.py", "csv_write.py", "validation.py", "table_contract.py", "vocabulary.py", "zip_index.py",
+    "table_cache.py", "npi.py", "provenance.py", "distance.py", "places.py", "disk_cache.py",
 )  # fmt: skip
 #: Copies kept; older ones are removed so a server that sees many versions does not fill its disk.
 MAX_COPIES = 8

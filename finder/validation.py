@@ -2,9 +2,9 @@
 
 Staff edit the CSV by hand, so a bad row must never take the site down: every row with an
 error is left out and reported with its spreadsheet row number, its column and a reason in
-plain words; warnings are reported but the row is kept. Per-column rules are pandera
-checks; rules that need several columns or a suggestion (duplicates, ZIP distance,
-"did you mean") are vectorized pandas next to them.
+plain words; warnings are reported but the row is kept. Every rule is vectorized pandas:
+the per-column ones are a table of (column, test, message); the ones that need several
+columns or a suggestion (duplicates, ZIP distance, "did you mean") are steps of their own.
 
 A broken file can fail in every row, so the checks work on whole columns, count every
 problem but build messages only for the first MAX_PROBLEMS, and refuse the file outright
@@ -14,8 +14,7 @@ when one column fails in nearly every row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, partial
-from typing import TYPE_CHECKING
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -37,9 +36,6 @@ from finder.table_contract import (
     with_helper_columns,
 )
 from finder.zip_index import STATE_NAMES, state_code, zip_table
-
-if TYPE_CHECKING:
-    import pandera.pandas as pa
 
 #: A file is refused, not checked further, when one column fails in more than this share of its rows…
 MOSTLY_FAILING = 0.9
@@ -113,30 +109,28 @@ def _quoted_with(values: pd.Series, words: str, rows: pd.Index) -> pd.Series:
     return _quoted(values.loc[rows]) + words
 
 
-@cache
-def _column_rules() -> dict[str, list[pa.Check]]:
-    """Per-column rules. Each Check leaves blank (NaN) coordinates alone: a missing position is its own error.
+def _filled(values: pd.Series) -> pd.Series:
+    return values.ne("")
 
-    Made on first use: importing pandera takes a few hundred ms, which a server that reads its list
-    from the checked copy (finder.table_cache) does not need to pay before its first page.
-    """
-    import pandera.pandas as pa
 
-    return {
-        "id": [pa.Check.str_length(min_value=1, error="the id is missing")],
-        "name": [
-            pa.Check.str_length(min_value=1, error="the name is missing"),
-            pa.Check.str_length(max_value=120, error="the name is longer than 120 characters"),
-        ],
-        "address": [pa.Check.str_length(min_value=1, error="the street address is missing")],
-        "city": [pa.Check.str_length(min_value=1, error="the city is missing")],
-        "state": [pa.Check.isin(list(STATE_NAMES), error="is not a US state; use the two-letter code, like IL")],
-        "zip": [pa.Check.str_matches(r"^\d{5}$", error="is not a five-digit ZIP code")],
-        "phone_digits": [pa.Check.str_matches(r"^\d{10}$", error="is not a 10-digit US phone number with area code")],
-        "latitude": [pa.Check.in_range(-90, 90, error="latitude must be between -90 and 90")],
-        "longitude": [pa.Check.in_range(-180, 180, error="longitude must be between -180 and 180")],
-    }
+def _within(low: float, high: float, numbers: pd.Series) -> pd.Series:
+    """In range, or blank: a missing position is its own error."""
+    return numbers.between(low, high) | numbers.isna()
 
+
+#: Per-column rules: the column tested, which of its cells pass, and what is said about the others.
+COLUMN_RULES: tuple[tuple[str, Callable[[pd.Series], pd.Series], str], ...] = (
+    ("id", _filled, "the id is missing"),
+    ("name", _filled, "the name is missing"),
+    ("name", lambda names: names.str.len().le(120), "the name is longer than 120 characters"),
+    ("address", _filled, "the street address is missing"),
+    ("city", _filled, "the city is missing"),
+    ("state", lambda states: states.isin(list(STATE_NAMES)), "is not a US state; use the two-letter code, like IL"),
+    ("zip", lambda zips: zips.str.match(r"^\d{5}$"), "is not a five-digit ZIP code"),
+    ("phone_digits", lambda digits: digits.str.match(r"^\d{10}$"), "is not a 10-digit US phone number with area code"),
+    ("latitude", partial(_within, -90, 90), "latitude must be between -90 and 90"),
+    ("longitude", partial(_within, -180, 180), "longitude must be between -180 and 180"),
+)
 
 # The rules check the normalized column; staff know the one they typed.
 _SOURCE_COLUMN = {"phone_digits": "phone"}
@@ -211,14 +205,31 @@ def _normalize_state(table: pd.DataFrame, check: _Collector) -> None:
 _PHONE_EXTENSION = r"(?i)(\s*(?:ext\.?|x|#)\s*\d+)$"
 
 
+#: A number already shown the way every valid one is (most cells): its digits are where the pattern says.
+_SHOWN_PHONE = r"\([0-9]{3}\) [0-9]{3}-[0-9]{4}"
+
+
 def _normalize_phone(table: pd.DataFrame, check: _Collector) -> None:
     """Keep the digits for tel: links and show every valid number as (312) 555-0142 [x12]."""
-    extension = table["phone"].str.extract(_PHONE_EXTENSION, expand=False).fillna("")
-    digits = table["phone"].str.replace(_PHONE_EXTENSION, "", regex=True).str.replace(r"\D", "", regex=True)
+    table["phone_digits"], table["phone"] = _phones(table["phone"])
+
+
+def _phones(phones: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each number's digits and how it is shown. Cells already shown right are kept as they are, so the
+    general rule (`_phone_parts`, several times slower) reads only the others."""
+    ready = phones.str.fullmatch(_SHOWN_PHONE)
+    digits, shown = _phone_parts(phones[~ready])
+    ready_digits = phones.str.slice(1, 4) + phones.str.slice(6, 9) + phones.str.slice(10)
+    return ready_digits.where(ready, digits), phones.where(ready, shown)
+
+
+def _phone_parts(phones: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The digits (a leading country code 1 dropped) and, for 10 digits, (312) 555-0142 plus any extension."""
+    extension = phones.str.extract(_PHONE_EXTENSION, expand=False).fillna("")
+    digits = phones.str.replace(_PHONE_EXTENSION, "", regex=True).str.replace(r"\D", "", regex=True)
     digits = digits.where(~digits.str.fullmatch(r"1\d{10}"), digits.str.slice(1))  # drop the country code
-    table["phone_digits"] = digits
     formatted = "(" + digits.str.slice(0, 3) + ") " + digits.str.slice(3, 6) + "-" + digits.str.slice(6) + extension
-    table["phone"] = table["phone"].where(~digits.str.fullmatch(r"\d{10}"), formatted)
+    return digits, phones.where(~digits.str.fullmatch(r"\d{10}"), formatted)
 
 
 def _normalize_coordinates(table: pd.DataFrame, check: _Collector) -> None:
@@ -243,11 +254,9 @@ def _normalize_coordinates(table: pd.DataFrame, check: _Collector) -> None:
 
 def _check_columns(table: pd.DataFrame, check: _Collector) -> None:
     """The per-column rules: the value is shown first when the message is about the value."""
-    for checked, rules in _column_rules().items():
+    for checked, passes, message in COLUMN_RULES:
         column = _SOURCE_COLUMN.get(checked, checked)
-        for rule in rules:
-            passed = rule(table[checked]).check_output.reindex(table.index, fill_value=True)
-            check.add("error", ~passed, column, partial(_rule_messages, table[column], rule.error or "", column))
+        check.add("error", ~passes(table[checked]), column, partial(_rule_messages, table[column], message, column))
 
 
 def _rule_messages(values: pd.Series, message: str, column: str, rows: pd.Index) -> pd.Series:
@@ -260,7 +269,7 @@ def _rule_messages(values: pd.Series, message: str, column: str, rows: pd.Index)
 def _check_zip_known(table: pd.DataFrame, check: _Collector) -> None:
     zips = zip_table()
     well_formed = table["zip"].str.fullmatch(r"\d{5}")
-    zip_state = table["zip"].map(zips["state"])  # a hash lookup; isin() would convert all 42k ZIPs each call
+    zip_state = _on_distinct(table["zip"], lambda distinct: distinct.map(zips["state"]))
     known = zip_state.notna()
     check.add(
         "error",
@@ -298,8 +307,8 @@ def _check_coordinates(table: pd.DataFrame, check: _Collector) -> None:
 
     check.add("error", outside, "latitude", outside_messages)
     zips = zip_table()
-    centre_lat = table["zip"].map(zips["lat"])
-    centre_lon = table["zip"].map(zips["lon"])
+    centre_lat = _on_distinct(table["zip"], lambda distinct: distinct.map(zips["lat"]))
+    centre_lon = _on_distinct(table["zip"], lambda distinct: distinct.map(zips["lon"]))
     distance = pd.Series(miles_between(lat, lon, centre_lat, centre_lon), index=table.index)
     far = ~check.failed & (distance > ZIP_DISTANCE_WARNING_MILES)
     check.add(
@@ -329,12 +338,15 @@ def _check_duplicate_ids(table: pd.DataFrame, check: _Collector) -> None:
 def _normalize_subspecialties(table: pd.DataFrame, check: _Collector) -> None:
     cells = table["subspecialties"]
     parsed = {cell: _parse_subspecialties(cell) for cell in cells.unique()}
-    unknown = cells.map({cell: bool(names) for cell, (_, names) in parsed.items()}).astype(bool)
+    unknown = _on_distinct(
+        cells, lambda distinct: distinct.map({cell: bool(names) for cell, (_, names) in parsed.items()})
+    )
     check.add(
         "error", unknown, "subspecialties",
         lambda rows: _map_unique(cells.loc[rows], lambda cell: "; ".join(map(_did_you_mean, parsed[cell][1]))),
     )  # fmt: skip
-    table["subspecialty_mask"] = cells.map({cell: mask for cell, (mask, _) in parsed.items()}).astype("int64")
+    masks = {cell: mask for cell, (mask, _) in parsed.items()}
+    table["subspecialty_mask"] = _on_distinct(cells, lambda distinct: distinct.map(masks)).astype("int64")
     check.add(
         "error", table["subspecialty_mask"].eq(0) & ~unknown, "subspecialties",
         "no subspecialty is given; list at least one, e.g. General neurology",
@@ -354,7 +366,7 @@ def _did_you_mean(name: str) -> str:
 
 def _normalize_optional(table: pd.DataFrame, check: _Collector) -> None:
     for column in ("accepting_new_patients", "telehealth"):
-        words = table[column].str.lower()
+        words = _on_distinct(table[column], lambda distinct: distinct.str.lower())
         understood = words.isin(TRUE_WORDS | FALSE_WORDS) | words.eq("")
         check.add(
             "warning", ~understood, column,
@@ -365,7 +377,7 @@ def _normalize_optional(table: pd.DataFrame, check: _Collector) -> None:
         flags[words.isin(FALSE_WORDS)] = False
         table[column] = flags
     website = table["website"]
-    safe = website.str.match(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", case=False)
+    safe = _web_addresses(website)
     check.add(
         "warning", website.ne("") & ~safe, "website",
         lambda rows: _quoted(website.loc[rows])
@@ -377,7 +389,24 @@ def _normalize_optional(table: pd.DataFrame, check: _Collector) -> None:
         lambda cell: "; ".join(" ".join(name.split()).title() for name in vocabulary.split_list(cell)),
     )
     table["languages"] = languages
-    table["languages_key"] = ";" + languages.str.replace("; ", ";", regex=False).str.lower() + ";"
+    table["languages_key"] = _on_distinct(
+        languages, lambda distinct: ";" + distinct.str.replace("; ", ";", regex=False).str.lower() + ";"
+    )
+
+
+#: A web address as the website column accepts it (https:// or http://, a dotted host, no spaces).
+_WEB_ADDRESS = r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$"
+#: The same for text of printable ASCII, where the only space is " " and case-folding is ASCII's; written
+#: without \s and case flags, pandas hands it to Arrow's regular expressions instead of Python's.
+_ASCII_WEB_ADDRESS = r"^[hH][tT][tT][pP][sS]?://[^ /?#]+\.[^ /?#]+(?:[/?#][^ ]*)?$"
+
+
+def _web_addresses(cells: pd.Series) -> pd.Series:
+    """Which cells are web addresses: printable ASCII ones (nearly all) by the fast pattern, the rest by Python's."""
+    plain = cells.str.fullmatch(r"[ -~]*")
+    safe = cells.str.match(_ASCII_WEB_ADDRESS)
+    safe[~plain] = cells[~plain].str.match(_WEB_ADDRESS, case=False)
+    return safe
 
 
 GENDER_WORDS = {"female": "female", "f": "female", "male": "male", "m": "male"}
@@ -394,7 +423,7 @@ def _normalize_registry_columns(table: pd.DataFrame, check: _Collector) -> None:
     )  # fmt: skip
     table["npi"] = npis.where(valid, "")
     given = table["gender"]
-    table["gender"] = given.str.lower().map(GENDER_WORDS).fillna("")
+    table["gender"] = _on_distinct(given, lambda distinct: distinct.str.lower().map(GENDER_WORDS).fillna(""))
     check.add(
         "warning", given.ne("") & table["gender"].eq(""), "gender",
         lambda rows: _quoted(given.loc[rows]) + " is not female or male, so it is shown as unknown",
@@ -421,7 +450,17 @@ _STEPS: tuple[Callable[[pd.DataFrame, _Collector], None], ...] = (
 )
 
 
+def _on_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """A cell-by-cell `transform` run on each distinct cell once and spread back over the column.
+
+    Lists repeat the same few states, ZIPs, yes/no words, languages and subspecialties: finding the
+    distinct cells (Arrow hashes them) and transforming those is several times cheaper than
+    transforming, or hash-looking-up, every cell, and gives the same column."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    done = transform(pd.Series(distinct, dtype=values.dtype))
+    return pd.Series(done.array.take(codes), index=values.index, name=values.name)
+
+
 def _map_unique(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
-    """`function` applied to each distinct cell once: lists repeat the same few states, languages and
-    subspecialties, and the unique values are all that becomes Python strings."""
-    return values.map({value: function(value) for value in values.unique()}).astype("str")
+    """`function` applied to each distinct cell once; only those become Python strings."""
+    return _on_distinct(values, lambda distinct: distinct.map(function)).astype("str")

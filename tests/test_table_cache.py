@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pandas as pd
@@ -129,3 +130,42 @@ def test_prepare_keeps_what_a_first_start_needs(tmp_path: Path, monkeypatch: pyt
         assert len(table_cache.checked(csv.read_bytes(), check).specialists) == 5 and check.calls == 0
     finally:
         zip_index.zip_table.cache_clear()
+
+
+def test_the_bundled_lists_version_names_the_files_content_without_hashing_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from finder import app_data  # imports Streamlit: only this test needs it
+
+    monkeypatch.setattr(table_cache, "DEFAULT_CACHE_DIR", tmp_path / "copies")
+    path = tmp_path / "specialists.csv"
+    path.write_bytes(a_file())
+    first = app_data._load_bundled(str(path), 1.0)
+    app_data._load_bundled.clear()  # a restart: the table comes from the checked copy
+
+    with monkeypatch.context() as hashing:
+        hashing.setattr(pd.util, "hash_pandas_object", None)  # the version must not come from the cells
+        again = app_data._load_bundled(str(path), 1.0)
+        assert again.table is not first.table and again.version == first.version
+    path.write_bytes(a_file(name="Ana Ruiz-Lopez"))
+    edited = app_data._load_bundled(str(path), 2.0)
+    assert edited.version != first.version
+    app_data._load_bundled.clear()
+
+
+def test_every_module_the_checks_import_retires_old_copies_when_edited() -> None:
+    """A module left out of the fingerprint could change what a checked table holds while old copies are served."""
+    package = Path(table_cache.__file__).parent
+    reached, waiting = set(), ["csv_io.py", "table_cache.py"]
+    while waiting:
+        name = waiting.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "finder":
+                waiting += [f"{alias.name}.py" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("finder."):
+                waiting.append(f"{(node.module or '').split('.')[1]}.py")
+
+    assert reached - set(table_cache.CHECKING_MODULES) == set()
