@@ -148,7 +148,7 @@ def table_rows(output: str) -> dict[str, dict[str, str]]:
 @pytest.mark.timeout(240)
 def test_benchmark_prints_its_table(script_runs: dict[str, subprocess.Popen[str]]) -> None:
     rows = table_rows(finished(script_runs["benchmark"]))
-    assert list(rows) == ["search alone", "map build", "map HTML", "warm rerun, same search"]
+    assert list(rows) == ["search alone", "map build", "map HTML", "warm rerun, same search", "new search, AppTest"]
     assert rows["map build"]["rows"] == rows["map build"]["results"] == "400"  # a small list: everyone on the map
     assert rows["map build"]["naive ÷ ours"].endswith("x")  # measured beside the naive way
 
