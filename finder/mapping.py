@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import xyzservices
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
-from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from finder import npi, vocabulary
@@ -44,6 +43,12 @@ CENTRE_RING_WEIGHT = 3
 # Leaflet's default pin, named explicitly: inside the map's iframe Leaflet 1.9.3 guesses
 # the image folder before its CSS has loaded and builds a broken URL (streamlit-folium #275).
 LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
+MARKER_CLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
+MARKER_CLUSTER_SCRIPTS = (("markerclusterjs", f"{MARKER_CLUSTER_CDN}/leaflet.markercluster.js"),)
+MARKER_CLUSTER_STYLES = (
+    ("markerclustercss", f"{MARKER_CLUSTER_CDN}/MarkerCluster.css"),
+    ("markerclusterdefaultcss", f"{MARKER_CLUSTER_CDN}/MarkerCluster.Default.css"),
+)
 #: Positions travel as whole numbers of 1/10,000 degree (about 11 m) away from the centre:
 #: a third of the bytes of full coordinates, and far finer than a pin on a phone screen.
 POSITION_STEPS_PER_DEGREE = 10_000
@@ -201,12 +206,13 @@ class _FitBounds(folium.map.FitBounds, _FinishedParts):
     """folium's FitBounds, rendered without a template compile."""
 
 
-class SpecialistMarkers(MarkerCluster):
+class SpecialistMarkers(folium.map.Layer):
     """Every result as one JSON table, turned into Leaflet markers by the browser.
 
-    Subclassing MarkerCluster brings in the Leaflet.markercluster script and styles. Each
-    marker is keyboard-focusable and named after the specialist, so it is announced as a name,
-    not as "Marker"; popups are built on first open, with text nodes only.
+    Each marker is keyboard-focusable and named after the specialist, so it is announced as a
+    name, not as "Marker"; popups are built on first open, with text nodes only. The page loads
+    Leaflet.markercluster (the version folium's MarkerCluster plugin uses) for the clusters; the
+    plugin itself is not imported, since `folium.plugins` loads every plugin (~0.25 s a server start).
     """
 
     _template = Template(
@@ -304,18 +310,18 @@ class SpecialistMarkers(MarkerCluster):
     )
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """MarkerCluster's scripts and styles, then this layer's script added as finished text."""
+        """Leaflet.markercluster's script and styles, then this layer's script added as finished text."""
         figure = self.get_root()
         assert isinstance(figure, Figure), "SpecialistMarkers must be on a map before it is rendered"
-        for name, url in self.default_js:
+        for name, url in MARKER_CLUSTER_SCRIPTS:
             figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
+        for name, url in MARKER_CLUSTER_STYLES:
             figure.header.add_child(CssLink(url), name=name)
         script = self._template.module.script(self, kwargs)
         figure.script.add_child(_ScriptText(script), name=self.get_name())
 
     def __init__(self, specialists: pd.DataFrame, centre: tuple[float, float]) -> None:
-        super().__init__(name="Specialists")  # type: ignore[no-untyped-call]
+        super().__init__(name="Specialists")
         self._name = "SpecialistMarkers"
         self.table_json = json_for_script(marker_table(specialists, centre))
         self.icon_options_json = json_for_script(

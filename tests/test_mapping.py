@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -166,3 +169,9 @@ def test_the_map_needs_only_its_own_columns() -> None:
     anonymous = re.compile(r"_[0-9a-f]{32}")
     whole = build_map(found, CENTRE, 25).get_root().render()
     assert anonymous.sub("", build_map(narrow, CENTRE, 25).get_root().render()) == anonymous.sub("", whole)
+
+
+def test_the_map_loads_without_every_folium_plugin() -> None:
+    """`folium.plugins` imports all of folium's plugins (~0.25 s of a server's first map); the map needs none."""
+    check = "import sys, finder.mapping; sys.exit('folium.plugins' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", check], cwd=Path(__file__).resolve().parents[1]).returncode == 0
