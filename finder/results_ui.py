@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from finder import accessibility, app_data, npi
+from finder import accessibility, app_data, memory, npi
 from finder.app_data import SpecialistList
 from finder.conditions import Condition, ConditionLibrary
 from finder.csv_write import spreadsheet_csv_bytes
@@ -30,6 +30,8 @@ from finder.search_request import SearchRequest, echo
 from finder.table_contract import COLUMN_LABELS
 from finder.ui import FIND_PAGE, FOCUS_KEY, SEARCHES_KEY, condition_href, new_search
 from finder.wording import counted
+
+memory.cap_malloc_arenas()  # before the page runs' threads allocate: see finder/memory.py
 
 #: Result cards shown at first and added by each "Show more".
 PAGE_SIZE = 20
