@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+from finder import zip_index
 from scripts import benchmark, load_test, measuring
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +79,13 @@ def test_new_searches_never_repeat_a_place_within_a_run() -> None:
     assert len(set(first)) == len(first) and all(len(zip_code) == 5 and zip_code.isdigit() for zip_code in first)
     again = load_test.new_places()
     assert [next(again) for _ in range(3)] == first[:3]  # the same order every run
+
+
+def test_new_searches_are_places_the_app_can_find() -> None:
+    """A ZIP the app cannot place would count as an error (77352 did: the zipcodes package lists it at 0,0)."""
+    places = load_test.new_places()
+    first = [next(places) for _ in range(2_000)]
+    assert all(zip_index.zip_centroid(zip_code) for zip_code in first)
 
 
 def test_a_page_counts_only_with_its_results_line_and_no_exception() -> None:
