@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -119,7 +120,9 @@ def test_the_naive_map_baseline_draws_every_result_escaped(sample_specialists: p
 def script_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, subprocess.Popen[str]]]:
     """Both scripts at their smallest, started together so the two cores share the wait.
 
-    TMPDIR keeps their generated lists and throwaway app copies out of the machine's temp folder.
+    TMPDIR keeps their generated lists and throwaway app copies out of the machine's temp folder. Each script
+    runs in a process group of its own, and an unfinished one is ended with its whole group: killing only the
+    script left the Streamlit server it had started running, orphaned, after a failed test.
     """
     temp = tmp_path_factory.mktemp("scripts")
     env = {**os.environ, "TMPDIR": str(temp), "NEUROFINDER_GEOCODER": "off"}
@@ -129,14 +132,20 @@ def script_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     }
     runs = {
         name: subprocess.Popen(
-            [sys.executable, *command], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            [sys.executable, *command],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         for name, command in commands.items()
     }
     yield runs
     for run in runs.values():
         if run.poll() is None:
-            run.kill()
+            os.killpg(run.pid, signal.SIGKILL)  # the script and the server it started
             run.communicate()
 
 
