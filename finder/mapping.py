@@ -14,14 +14,14 @@ folium's own HTML templates (which paste it into JavaScript template literals).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import folium
 import numpy as np
 import pandas as pd
 import xyzservices
-from branca.element import CssLink, Element, Figure, JavascriptLink
-from folium.plugins import MarkerCluster
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from jinja2 import Template
 
 from finder import npi, vocabulary
@@ -43,9 +43,18 @@ CENTRE_RING_WEIGHT = 3
 # Leaflet's default pin, named explicitly: inside the map's iframe Leaflet 1.9.3 guesses
 # the image folder before its CSS has loaded and builds a broken URL (streamlit-folium #275).
 LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
+MARKER_CLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
+MARKER_CLUSTER_SCRIPTS = (("markerclusterjs", f"{MARKER_CLUSTER_CDN}/leaflet.markercluster.js"),)
+MARKER_CLUSTER_STYLES = (
+    ("markerclustercss", f"{MARKER_CLUSTER_CDN}/MarkerCluster.css"),
+    ("markerclusterdefaultcss", f"{MARKER_CLUSTER_CDN}/MarkerCluster.Default.css"),
+)
 #: Positions travel as whole numbers of 1/10,000 degree (about 11 m) away from the centre:
 #: a third of the bytes of full coordinates, and far finer than a pin on a phone screen.
 POSITION_STEPS_PER_DEGREE = 10_000
+#: The columns `marker_table` and `build_map` read (besides `distance_miles`): the page takes only these
+#: out of the list for the map (finder.search.rows).
+MAP_COLUMNS = ("name", "credentials", "subspecialty_mask", "phone_digits", "npi", "latitude", "longitude")
 #: Call and Directions in a popup are 44 px high: people with a tremor need big targets (WCAG 2.5.5).
 POPUP_STYLE = """<style>
 .nf-popup { font: 14px/1.4 sans-serif; color: #1a1a1a; }
@@ -115,6 +124,47 @@ class _ScriptText(Element):
         return self._text
 
 
+def _as_is(part: str, text: str) -> str:
+    return text
+
+
+def _add_parts(
+    element: MacroElement, figure: Figure, kwargs: dict[str, Any], finish: Callable[[str, str], str] = _as_is
+) -> None:
+    """Render `element`'s header, html and script macros into the page as finished text (`_ScriptText`)."""
+    macros = element._template.module.__dict__
+    for part in ("header", "html", "script"):
+        if (macro := macros.get(part)) is not None:
+            text = finish(part, macro(element, kwargs))
+            getattr(figure, part).add_child(_ScriptText(text), name=element.get_name())
+
+
+class _FinishedParts(MacroElement):
+    """MacroElement's rendering, minus a Jinja compile per element: each part goes in as finished text.
+
+    branca puts each element's rendered header, html and script into the page as a new Jinja
+    template, compiled and rendered once more (~0.4 ms each, ~5 ms a map of a dozen elements).
+    Listed after a folium class (`class Quiet(folium.X, _FinishedParts)`), this comes just before
+    MacroElement in the method order, so folium's own steps (a layer adding itself to the map,
+    the Leaflet script links) still run first. Plain MacroElement children (such as the "add this
+    layer to the map" call) are rendered the same way.
+    """
+
+    def _finish(self, part: str, text: str) -> str:
+        """A last change to one part's text; none by default."""
+        return text
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's, it returns nothing
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "a map element is rendered inside its page"
+        _add_parts(self, figure, kwargs, self._finish)
+        for child in self._children.values():
+            if isinstance(child, MacroElement) and type(child).render is MacroElement.render:
+                _add_parts(child, figure, kwargs)
+            else:
+                child.render(**kwargs)
+
+
 #: The part of folium's viewport tag that stops people zooming the map's page (WCAG 1.4.4).
 _ZOOM_LOCK = re.compile(r",\s*maximum-scale=[\d.]+,\s*user-scalable=no")
 
@@ -129,23 +179,40 @@ class MapPage(Figure):
     )
 
 
-class ZoomableMap(folium.Map):
+class ZoomableMap(folium.Map, _FinishedParts):
     """folium's Map, minus the viewport tag's zoom lock: people with low vision pinch to read popups."""
 
-    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        super().render(**kwargs)  # type: ignore[no-untyped-call]
-        figure = self.get_root()
-        assert isinstance(figure, Figure), "the map is its page's root"
-        header = self._template.module.header(self, kwargs)
-        figure.header.add_child(_ScriptText(_ZOOM_LOCK.sub("", header)), name=self.get_name())
+    def _finish(self, part: str, text: str) -> str:
+        return _ZOOM_LOCK.sub("", text) if part == "header" else text
 
 
-class SpecialistMarkers(MarkerCluster):
+class _TileLayer(folium.TileLayer, _FinishedParts):
+    """folium's TileLayer, rendered without a template compile."""
+
+
+class _Circle(folium.Circle, _FinishedParts):  # type: ignore[misc]  # folium's Marker.render takes no kwargs
+    """folium's Circle, rendered without a template compile."""
+
+
+class _CircleMarker(folium.CircleMarker, _FinishedParts):  # type: ignore[misc]  # as _Circle
+    """folium's CircleMarker, rendered without a template compile."""
+
+
+class _CustomPane(folium.map.CustomPane, _FinishedParts):
+    """folium's CustomPane, rendered without a template compile."""
+
+
+class _FitBounds(folium.map.FitBounds, _FinishedParts):
+    """folium's FitBounds, rendered without a template compile."""
+
+
+class SpecialistMarkers(folium.map.Layer):
     """Every result as one JSON table, turned into Leaflet markers by the browser.
 
-    Subclassing MarkerCluster brings in the Leaflet.markercluster script and styles. Each
-    marker is keyboard-focusable and named after the specialist, so it is announced as a name,
-    not as "Marker"; popups are built on first open, with text nodes only.
+    Each marker is keyboard-focusable and named after the specialist, so it is announced as a
+    name, not as "Marker"; popups are built on first open, with text nodes only. The page loads
+    Leaflet.markercluster (the version folium's MarkerCluster plugin uses) for the clusters; the
+    plugin itself is not imported, since `folium.plugins` loads every plugin (~0.25 s a server start).
     """
 
     _template = Template(
@@ -243,18 +310,18 @@ class SpecialistMarkers(MarkerCluster):
     )
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """MarkerCluster's scripts and styles, then this layer's script added as finished text."""
+        """Leaflet.markercluster's script and styles, then this layer's script added as finished text."""
         figure = self.get_root()
         assert isinstance(figure, Figure), "SpecialistMarkers must be on a map before it is rendered"
-        for name, url in self.default_js:
+        for name, url in MARKER_CLUSTER_SCRIPTS:
             figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
+        for name, url in MARKER_CLUSTER_STYLES:
             figure.header.add_child(CssLink(url), name=name)
         script = self._template.module.script(self, kwargs)
         figure.script.add_child(_ScriptText(script), name=self.get_name())
 
     def __init__(self, specialists: pd.DataFrame, centre: tuple[float, float]) -> None:
-        super().__init__(name="Specialists")  # type: ignore[no-untyped-call]
+        super().__init__(name="Specialists")
         self._name = "SpecialistMarkers"
         self.table_json = json_for_script(marker_table(specialists, centre))
         self.icon_options_json = json_for_script(
@@ -272,20 +339,18 @@ class SpecialistMarkers(MarkerCluster):
 
 def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> ZoomableMap:
     """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
-    tiles = folium.TileLayer(TILES, name="openstreetmap")
+    tiles = _TileLayer(TILES, name="openstreetmap")
     fmap = ZoomableMap(location=centre, zoom_start=10, control_scale=True, tiles=tiles)
     # The page goes round the map first: whatever is added to the page's header later lands in this page.
     MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
-    folium.Circle(
+    _Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
     # The patient's own place is a hollow ring drawn in a pane above the pins and cluster bubbles, so it is
     # never hidden, and wider than a bubble, so it never hides the bubble's number either. It takes no
     # taps: a tap there opens the cluster beneath, and the ring has no focus box of its own.
-    folium.map.CustomPane(CENTRE_PANE, z_index=650).add_to(fmap)
-    you = folium.CircleMarker(
-        centre, radius=CENTRE_RING_RADIUS, color=CENTRE_COLOUR, weight=CENTRE_RING_WEIGHT, fill=False
-    )
+    _CustomPane(CENTRE_PANE, z_index=650).add_to(fmap)
+    you = _CircleMarker(centre, radius=CENTRE_RING_RADIUS, color=CENTRE_COLOUR, weight=CENTRE_RING_WEIGHT, fill=False)
     you.options.update(pane=CENTRE_PANE, interactive=False)  # folium's CircleMarker passes neither itself
     you.add_to(fmap)
     fmap.get_root().header.add_child(  # type: ignore[attr-defined]
@@ -295,5 +360,5 @@ def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_mil
         SpecialistMarkers(specialists, centre).add_to(fmap)
         lats = np.append(specialists["latitude"].to_numpy(dtype=float), centre[0])
         lons = np.append(specialists["longitude"].to_numpy(dtype=float), centre[1])
-        fmap.fit_bounds([(lats.min(), lons.min()), (lats.max(), lons.max())], padding=(30, 30))
+        _FitBounds([(lats.min(), lons.min()), (lats.max(), lons.max())], padding=(30, 30)).add_to(fmap)
     return fmap

@@ -10,34 +10,40 @@ http(s) links become clickable (Streamlit's own sanitizer then runs over the HTM
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from finder import accessibility, app_data, npi
+from finder import accessibility, app_data, memory, npi
 from finder.app_data import SpecialistList
 from finder.conditions import Condition, ConditionLibrary
 from finder.csv_write import spreadsheet_csv_bytes
 from finder.location import AmbiguousLocation, LocationError
-from finder.mapping import build_map
 from finder.places import Location
 from finder.safety import directions_url, escape_html, escape_markdown, safe_url, tel_url
-from finder.search import SearchCriteria, SearchResult, search
+from finder.search import Found, SearchCriteria, find, rows
 from finder.search_request import SearchRequest, echo
 from finder.table_contract import COLUMN_LABELS
 from finder.ui import FIND_PAGE, FOCUS_KEY, SEARCHES_KEY, condition_href, new_search
 from finder.wording import counted
+
+memory.cap_malloc_arenas()  # before the page runs' threads allocate: see finder/memory.py
 
 #: Result cards shown at first and added by each "Show more".
 PAGE_SIZE = 20
 MAP_HEIGHT = 480
 #: Built maps kept per server (about 250 KB each for 5,000 results).
 MAP_CACHE_ENTRIES = 64
-#: Searches whose results are kept per server, shared by every session (~3.5 MB for 8,000 results): one per
-#: session at the 20 concurrent sessions an instance is sized for, and a few more.
-RESULTS_CACHE_ENTRIES = 24
+#: Searches whose results are kept per server, shared by every session: row positions and distances,
+#: 16 bytes a result (~130 KB for 8,000).
+RESULTS_CACHE_ENTRIES = 64
+#: The criteria are a small frozen dataclass: their repr names every field, and is ~30 times cheaper
+#: for Streamlit to hash than the dataclass itself (0.35 ms, three times a page run).
+CHEAP_KEYS: dict[str | type[Any], Callable[[Any], Any]] = {SearchCriteria: repr}
 _EXPORTED = ("name", "credentials", "subspecialty_labels", "clinic", "address", "city", "state", "zip", "phone")
 #: The patient's results file: staff labels for the list's columns, then how far, then the website.
 EXPORT_COLUMNS = {
@@ -45,6 +51,7 @@ EXPORT_COLUMNS = {
     "distance_miles": "Miles away",
     "website": COLUMN_LABELS["website"],
 }
+_EXPORTED_FROM_LIST = (*_EXPORTED, "website")
 LOCATION_LABEL = "ZIP code, city and state, or street address"
 LIST_UNAVAILABLE = (
     "We are sorry: the list of specialists is not available right now. Please try again later, "
@@ -170,38 +177,32 @@ def result_cards_html(results: pd.DataFrame) -> str:
     return f'<ol class="nf-cards" aria-label="Specialists, nearest first">{cards}</ol>'
 
 
-@st.cache_resource(max_entries=RESULTS_CACHE_ENTRIES, show_spinner=False)
-def _searched(data_version: str, criteria: SearchCriteria, _table: pd.DataFrame) -> SearchResult:
-    """One search's result, shared (read-only) by the page run, its list fragment and its download.
+@st.cache_resource(max_entries=RESULTS_CACHE_ENTRIES, show_spinner=False, hash_funcs=CHEAP_KEYS)
+def _searched(data_version: str, criteria: SearchCriteria, _table: pd.DataFrame) -> Found:
+    """One search's row positions, shared (read-only) by the page run, its list fragment and its download.
 
-    Sessions hold the search, not its table: a table per session stayed in memory for as long as
-    the session (and two minutes after its tab closed), through the list fragment's arguments and
-    the download button's callable. Keyed like `map_page`: the list's fingerprint and the criteria.
+    Sessions hold the search, not its rows, and the rows are taken from the shared list only where
+    they are shown (`rows`). Keyed like `map_page`: the list's fingerprint and the criteria.
     """
-    return search(_table, criteria)
+    return find(_table, criteria)
 
 
-def searched(specialists: SpecialistList, criteria: SearchCriteria) -> SearchResult:
-    """The result of searching `specialists` with `criteria`, computed once while it stays in the shared cache."""
+def searched(specialists: SpecialistList, criteria: SearchCriteria) -> Found:
+    """Which rows of `specialists` match `criteria`, nearest first, found once while it stays in the shared cache."""
     return _searched(specialists.version, criteria, specialists.table)
-
-
-def shown_results(specialists: SpecialistList, criteria: SearchCriteria) -> pd.DataFrame:
-    """What the page lists: the matches, or when there are none the nearest ones outside the radius."""
-    result = searched(specialists, criteria)
-    return result.nearest_outside if result.matches.empty else result.matches
 
 
 @st.fragment
 def result_list(specialists: SpecialistList, criteria: SearchCriteria, state_key: str) -> None:
     """Cards for the nearest results, "Show more" in steps, and a CSV download of all of them.
 
-    A fragment: "Show more" reruns only this list, not the map or the search beside it.
+    A fragment: "Show more" reruns only this list, not the map or the search beside it. Only the
+    rows on the cards are taken from the list.
     """
-    results = shown_results(specialists, criteria)
+    found = searched(specialists, criteria)
     shown = st.session_state.get(state_key, PAGE_SIZE)
-    st.html(result_cards_html(results.head(shown)))
-    if (remaining := len(results) - shown) > 0:
+    st.html(result_cards_html(rows(specialists.table, found, stop=shown)))
+    if (remaining := len(found) - shown) > 0:
         st.button(
             f"Show {min(PAGE_SIZE, remaining)} more ({remaining} not shown yet)",
             key=f"{state_key}-more",
@@ -220,7 +221,7 @@ def result_list(specialists: SpecialistList, criteria: SearchCriteria, state_key
 
 def search_csv(specialists: SpecialistList, criteria: SearchCriteria) -> bytes:
     """The results file of a search, for the download button: the rows the list shows, all of them."""
-    return results_csv(shown_results(specialists, criteria))
+    return results_csv(rows(specialists.table, searched(specialists, criteria), columns=_EXPORTED_FROM_LIST))
 
 
 def results_csv(results: pd.DataFrame) -> bytes:
@@ -228,21 +229,24 @@ def results_csv(results: pd.DataFrame) -> bytes:
     return spreadsheet_csv_bytes(results.reindex(columns=list(EXPORT_COLUMNS)).rename(columns=EXPORT_COLUMNS).round(1))
 
 
-@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, show_spinner=False)  # a str: shared as it is, never copied
-def map_page(data_version: str, criteria: SearchCriteria, _results: pd.DataFrame) -> str:
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, show_spinner=False, hash_funcs=CHEAP_KEYS)  # a str: never copied
+def map_page(data_version: str, criteria: SearchCriteria, _table: pd.DataFrame, _found: Found) -> str:
     """The map's whole HTML page, built once per search and list: a rerun with the same search reuses it.
 
-    The results follow from the list and the criteria, so those two are the key (`_results` is not
-    hashed: hashing thousands of rows on every run would cost what the cache saves). `data_version`
-    is the list's content fingerprint, so an edited list never gets an old map.
+    The rows found follow from the list and the criteria, so those two are the key (`_table` and
+    `_found` are not hashed: hashing thousands of rows on every run would cost what the cache saves).
+    `data_version` is the list's content fingerprint, so an edited list never gets an old map.
     """
-    return build_map(_results, (criteria.lat, criteria.lon), criteria.radius_miles).get_root().render()
+    from finder.mapping import MAP_COLUMNS, build_map  # folium's import (0.2-0.5 s) waits for the first map
+
+    shown = rows(_table, _found, columns=MAP_COLUMNS)
+    return build_map(shown, (criteria.lat, criteria.lon), criteria.radius_miles).get_root().render()
 
 
-def results_map(results: pd.DataFrame, criteria: SearchCriteria, data_version: str, place: str) -> None:
+def results_map(specialists: SpecialistList, criteria: SearchCriteria, found: Found, place: str) -> None:
     """The map in its own frame, titled for screen readers; pan and zoom stay in the browser (no reruns)."""
-    title = f"Map of {counted(len(results), 'specialist')} near {place}"
-    st.iframe(map_page(data_version, criteria, results), height=MAP_HEIGHT, alt=title)
+    title = f"Map of {counted(len(found), 'specialist')} near {place}"
+    st.iframe(map_page(specialists.version, criteria, specialists.table, found), height=MAP_HEIGHT, alt=title)
 
 
 def find_place(text: str) -> tuple[Location | None, LocationError | None]:
@@ -348,29 +352,27 @@ def search_results(
     """The search around `where` and its outcome: a heading, the count (a polite live region), a List / Map
     switch, then the list, beside the map on wide screens."""
     criteria = request.criteria(where, library, specialists.offers_gender)
-    result = searched(specialists, criteria)
+    found = searched(specialists, criteria)
     st.html(f'{RESULTS_STYLE}<h2 id="{RESULTS_HEADING_ID}" tabindex="-1">Results</h2>')
     _focus_results_heading()
     place = escape_markdown(where.label)
-    if result.matches.empty:
+    if not found.within_radius:
         st.warning(f"No matching specialists within {request.radius_miles} miles of {place}.", icon=":material/search:")
-        if result.nearest_outside.empty:
+        if not len(found):
             st.markdown("No specialist in our list matches these filters. Try fewer filters.")
             return
         st.markdown("These are the nearest ones that match, a little farther away:")
-        shown = result.nearest_outside
     else:
-        st.success(_count_line(len(result.matches), request, place), icon=":material/check_circle:")
-        shown = result.matches
+        st.success(_count_line(len(found), request, place), icon=":material/check_circle:")
     view = st.segmented_control(
         "Show the results as", [LIST_VIEW, MAP_VIEW], default=LIST_VIEW, required=True, key=VIEW_KEY
     )
     state_key = f"shown-{hash(request)}"
     if view == MAP_VIEW:
-        results_map(shown, criteria, specialists.version, where.label)
+        results_map(specialists, criteria, found, where.label)
         return
     listing, beside = st.columns([1, 1], gap="medium")
     with listing:
         result_list(specialists, criteria, state_key)
     with beside, st.container(key=MAP_BESIDE_LIST_KEY):
-        results_map(shown, criteria, specialists.version, where.label)
+        results_map(specialists, criteria, found, where.label)

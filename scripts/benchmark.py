@@ -4,13 +4,18 @@ Each figure is the median of several runs (test machines are shared and noisy), 
 the naive way in the same run where there is one, with the ratio naive / ours and the target
 from issue 9:
 
-- search alone: finder.search.search (filters, distance, sort) vs one geopy geodesic() per row;
-  both must find the same specialists at the same distances before either is timed
-- map build: finder.mapping.build_map plus rendering its HTML, for the 5,000 specialists nearest
+- search alone: finder.search.find (filters, distance, sort: the rows found, nearest first) vs
+  one geopy geodesic() per row; both must find the same specialists at the same distances before
+  either is timed
+- map build: what the find page does for a map it has not built yet (take the map's columns of
+  the rows found, finder.mapping.build_map, render its HTML), for the 5,000 specialists nearest
   the middle of the country (all of them at 1k), vs one folium Marker with a Popup per result
 - map HTML: the size of that page, ours vs the naive one
 - warm rerun: the find page re-run with the same search (ZIP 10001, 100 miles) in Streamlit's
   AppTest, the list already loaded
+- new search, AppTest: the find page run with a ZIP it has not searched yet (100 miles), one after
+  another through load_test's 26 metro ZIPs: no shared cache helps, so this is the CPU a patient
+  searching somewhere new costs the server (what `load_test.py --new-searches` puts under load)
 - cold start, for 10k rows and up: from launching `streamlit run app.py` to a client having the
   whole results page of /find?location=10001&radius=100 (Streamlit's websocket protocol, no
   browser), first with an empty temporary folder, then again as a restart that finds what the
@@ -47,13 +52,14 @@ from geopy.distance import geodesic
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from finder import search as searching
 from finder import vocabulary
 from finder.csv_io import load_specialists
 from finder.distance import METRES_PER_MILE
-from finder.mapping import CLUSTER_THRESHOLD, LEAFLET_IMAGES, MARKER_COLOUR, build_map
+from finder.mapping import CLUSTER_THRESHOLD, LEAFLET_IMAGES, MAP_COLUMNS, MARKER_COLOUR, build_map
 from finder.safety import directions_url, escape_map_html, safe_url, tel_url
-from finder.search import SearchCriteria, search
-from scripts import measuring
+from finder.search import Found, SearchCriteria, find, search
+from scripts import load_test, measuring
 
 SIZES = (1_000, 10_000, 100_000)
 #: Cold starts launch servers; below this many rows they say more about Python's imports than the app.
@@ -79,6 +85,7 @@ MEASURES = (
     "map build",
     "map HTML",
     "warm rerun, same search",
+    "new search, AppTest",
     "warm rerun, server",
     "cold start, server up",
     "cold start, new list",
@@ -107,8 +114,9 @@ class Repeats:
     cold: int
 
 
-FULL = Repeats(search=30, naive_search=3, map=10, naive_map=3, rerun=7, cold=3)
-QUICK = Repeats(search=10, naive_search=1, map=3, naive_map=1, rerun=3, cold=1)
+FULL = Repeats(search=30, naive_search=3, map=10, naive_map=3, rerun=7, cold=5)
+#: Three cold starts even when quick: a single start varies by half a second on a shared machine.
+QUICK = Repeats(search=10, naive_search=1, map=3, naive_map=1, rerun=5, cold=3)
 
 
 @dataclass(frozen=True)
@@ -226,12 +234,13 @@ def naive_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_mil
 
 def map_figures(table: pd.DataFrame, rows: int, repeats: Repeats) -> list[Figure]:
     """Build and render the map of the MAP_RESULTS specialists nearest MAP_CENTRE (all in a small list), both ways."""
-    everyone = search(table, SearchCriteria(lat=MAP_CENTRE[0], lon=MAP_CENTRE[1], radius_miles=20_000)).matches
-    shown = everyone.head(MAP_RESULTS)
+    everyone = find(table, SearchCriteria(lat=MAP_CENTRE[0], lon=MAP_CENTRE[1], radius_miles=20_000))
+    nearest = Found(everyone.positions[:MAP_RESULTS], everyone.distances[:MAP_RESULTS], within_radius=True)
+    shown = searching.rows(table, nearest)
     radius = float(shown["distance_miles"].iloc[-1])  # the search whose radius just reaches the last one shown
 
-    def ours() -> str:
-        return build_map(shown, MAP_CENTRE, radius).get_root().render()
+    def ours() -> str:  # as results_ui.map_page does on a miss
+        return build_map(searching.rows(table, nearest, columns=MAP_COLUMNS), MAP_CENTRE, radius).get_root().render()
 
     def naive() -> str:
         return naive_map(shown, MAP_CENTRE, radius).get_root().render()
@@ -255,8 +264,8 @@ def results_count(alerts: list[str]) -> int:
     raise RuntimeError(f"the find page did not show its results line; its alerts were {alerts}")
 
 
-def warm_rerun(csv: Path, rows: int, repeat: int) -> Figure:
-    """Re-run the find page with the same search in AppTest, the list already cached."""
+def page_runs(csv: Path, rows: int, repeat: int) -> list[Figure]:
+    """Re-run the find page with the same search in AppTest, the list already cached; then search new places."""
     from streamlit.testing.v1 import AppTest
 
     from finder import app_data
@@ -272,7 +281,18 @@ def warm_rerun(csv: Path, rows: int, repeat: int) -> Figure:
         if app.exception:
             raise RuntimeError(f"the find page failed: {[error.value for error in app.exception]}")
         found = results_count([alert.value for alert in app.success])
-        return Figure("warm rerun, same search", rows, found, "ms", ms(app.run, repeat))
+        same = Figure("warm rerun, same search", rows, found, "ms", ms(app.run, repeat))
+        places = iter(load_test.ZIPS[1:])  # ZIPS[0] is FIND_QUERY's, searched above
+
+        def new_search() -> None:
+            app.query_params["location"] = next(places)
+            app.run()
+            alerts = [alert.value for alert in (*app.success, *app.warning)]  # found some, or the nearest outside
+            if app.exception or not any("within 100 miles of" in alert for alert in alerts):
+                raise RuntimeError(f"the find page failed: {[error.value for error in app.exception]} {alerts}")
+
+        new = Figure("new search, AppTest", rows, None, "ms", ms(new_search, min(repeat * 4, len(load_test.ZIPS) - 1)))
+        return [same, new]
     finally:
         app_data.SPECIALISTS_CSV = bundled
 
@@ -344,11 +364,11 @@ def figures_at(rows: int, repeats: Repeats, work: Path) -> list[Figure]:
             rows,
             len(matches),
             "ms",
-            ms(lambda: search(table, SEARCH), repeats.search),
+            ms(lambda: find(table, SEARCH), repeats.search),
             ms(lambda: naive_search(table, SEARCH), repeats.naive_search),
         ),
         *map_figures(table, rows, repeats),
-        warm_rerun(csv, rows, repeats.rerun),
+        *page_runs(csv, rows, repeats.rerun),
     ]
     if rows >= COLD_START_MIN_ROWS:
         found += served(csv, rows, repeats, work)

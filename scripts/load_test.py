@@ -45,10 +45,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-import zipcodes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from finder import zip_index
 from scripts import measuring
 
 #: Real ZIP codes from coast to coast, north to south (metro areas the sample list covers).
@@ -58,7 +58,7 @@ ZIPS = (
     "70112", "75201", "77030", "80045", "84112", "85006", "90033", "94143",
     "97239", "98104",
 )  # fmt: skip
-#: With --new-searches: every active standard ZIP in the zipcodes package, in a fixed shuffled order.
+#: With --new-searches: every street-delivery ZIP the app knows, in a fixed shuffled order.
 NEW_SEARCH_SEED = 9
 RADIUS_MILES = 100
 #: Every search page says "... within 100 miles of <place>", whether it found anyone or not.
@@ -79,9 +79,13 @@ def place_request(place: str) -> bytes:
 
 def new_places() -> itertools.cycle[str]:
     """ZIPs from all over the country, none searched twice in a run (about 30,000 before they repeat), so the
-    server's shared caches of results and maps never help: the cost of patients who each search somewhere new."""
-    rows = zipcodes.list_all()
-    places = sorted(row["zip_code"] for row in rows if row["zip_code_type"] == "STANDARD" and row["active"])
+    server's shared caches of results and maps never help: the cost of patients who each search somewhere new.
+
+    The street-delivery ZIPs of the app's own ZIP table, so every one can be searched (the zipcodes package
+    also lists ZIPs without a position, which the app rightly says it cannot place).
+    """
+    table = zip_index.zip_table()
+    places = sorted(table.index[table["standard"]])
     random.Random(NEW_SEARCH_SEED).shuffle(places)
     return itertools.cycle(places)
 

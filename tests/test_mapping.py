@@ -5,12 +5,22 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from finder.csv_io import load_specialists
-from finder.mapping import CLUSTER_THRESHOLD, POPUP_STYLE, POSITION_STEPS_PER_DEGREE, build_map, marker_table
+from finder.mapping import (
+    CLUSTER_THRESHOLD,
+    MAP_COLUMNS,
+    POPUP_STYLE,
+    POSITION_STEPS_PER_DEGREE,
+    build_map,
+    marker_table,
+)
 from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, search
 from finder.vocabulary import labels_of_mask
@@ -141,3 +151,27 @@ def test_the_map_page_carries_its_own_styles() -> None:
     rendered = build_map(found, (41.9, -87.6), 25).get_root().render()
     assert POPUP_STYLE in rendered
     assert rendered.count(POPUP_STYLE) == 1
+
+
+def test_each_map_element_is_written_once_with_folium_own_steps() -> None:
+    """The map's parts go into the page as finished text, not re-read as templates; folium's steps still run."""
+    page = build_map(results(spread(30)), CENTRE, 25).get_root().render()
+    for call in ("L.tileLayer(", "L.circle(", "L.circleMarker(", ".createPane(", ".fitBounds(", "var table = "):
+        assert page.count(call) == 1, call
+    tiles = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(", page)
+    assert tiles and f"{tiles.group(1)}.addTo(" in page  # the layer's own "add me to the map" call
+
+
+def test_the_map_needs_only_its_own_columns() -> None:
+    """The page takes only MAP_COLUMNS (and the distance) out of the list for the map: same page as whole rows."""
+    found = results(spread(30, clinic="Lakeside {{ 6 * 7 }}"))
+    narrow = found[[*MAP_COLUMNS, "distance_miles"]]
+    anonymous = re.compile(r"_[0-9a-f]{32}")
+    whole = build_map(found, CENTRE, 25).get_root().render()
+    assert anonymous.sub("", build_map(narrow, CENTRE, 25).get_root().render()) == anonymous.sub("", whole)
+
+
+def test_the_map_loads_without_every_folium_plugin() -> None:
+    """`folium.plugins` imports all of folium's plugins (~0.25 s of a server's first map); the map needs none."""
+    check = "import sys, finder.mapping; sys.exit('folium.plugins' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", check], cwd=Path(__file__).resolve().parents[1]).returncode == 0

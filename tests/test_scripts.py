@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import pandas as pd
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
+from finder import zip_index
 from scripts import benchmark, load_test, measuring
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +82,13 @@ def test_new_searches_never_repeat_a_place_within_a_run() -> None:
     assert [next(again) for _ in range(3)] == first[:3]  # the same order every run
 
 
+def test_new_searches_are_places_the_app_can_find() -> None:
+    """A ZIP the app cannot place would count as an error (77352 did: the zipcodes package lists it at 0,0)."""
+    places = load_test.new_places()
+    first = [next(places) for _ in range(2_000)]
+    assert all(zip_index.zip_centroid(zip_code) for zip_code in first)
+
+
 def test_a_page_counts_only_with_its_results_line_and_no_exception() -> None:
     def page(*alerts: str, exception: str | None = None) -> measuring.PageRun:
         return measuring.PageRun(0.1, alerts, exception)
@@ -111,7 +120,9 @@ def test_the_naive_map_baseline_draws_every_result_escaped(sample_specialists: p
 def script_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, subprocess.Popen[str]]]:
     """Both scripts at their smallest, started together so the two cores share the wait.
 
-    TMPDIR keeps their generated lists and throwaway app copies out of the machine's temp folder.
+    TMPDIR keeps their generated lists and throwaway app copies out of the machine's temp folder. Each script
+    runs in a process group of its own, and an unfinished one is ended with its whole group: killing only the
+    script left the Streamlit server it had started running, orphaned, after a failed test.
     """
     temp = tmp_path_factory.mktemp("scripts")
     env = {**os.environ, "TMPDIR": str(temp), "NEUROFINDER_GEOCODER": "off"}
@@ -121,14 +132,20 @@ def script_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     }
     runs = {
         name: subprocess.Popen(
-            [sys.executable, *command], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            [sys.executable, *command],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         for name, command in commands.items()
     }
     yield runs
     for run in runs.values():
         if run.poll() is None:
-            run.kill()
+            os.killpg(run.pid, signal.SIGKILL)  # the script and the server it started
             run.communicate()
 
 
@@ -148,7 +165,7 @@ def table_rows(output: str) -> dict[str, dict[str, str]]:
 @pytest.mark.timeout(240)
 def test_benchmark_prints_its_table(script_runs: dict[str, subprocess.Popen[str]]) -> None:
     rows = table_rows(finished(script_runs["benchmark"]))
-    assert list(rows) == ["search alone", "map build", "map HTML", "warm rerun, same search"]
+    assert list(rows) == ["search alone", "map build", "map HTML", "warm rerun, same search", "new search, AppTest"]
     assert rows["map build"]["rows"] == rows["map build"]["results"] == "400"  # a small list: everyone on the map
     assert rows["map build"]["naive ÷ ours"].endswith("x")  # measured beside the naive way
 

@@ -9,7 +9,16 @@ from hypothesis import strategies as st
 
 from finder import vocabulary
 from finder.distance import miles_between
-from finder.search import RADIUS_CHOICES_MILES, SearchCriteria, filter_mask, languages_offered, search, within_box
+from finder.search import (
+    RADIUS_CHOICES_MILES,
+    SearchCriteria,
+    filter_mask,
+    find,
+    languages_offered,
+    rows,
+    search,
+    within_box,
+)
 
 CHICAGO = (41.9217, -87.6490)  # ZIP 60614
 
@@ -110,3 +119,27 @@ def test_search_with_the_box_finds_exactly_what_measuring_everyone_finds(sample_
         found = search(sample_specialists, SearchCriteria(lat, lon, radius_miles=miles)).matches
         every = miles_between(lat, lon, sample_specialists["latitude"], sample_specialists["longitude"])
         assert sorted(found["id"]) == sorted(sample_specialists.loc[every <= miles, "id"])
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        criteria(radius_miles=100),
+        criteria(radius_miles=250, subspecialties=("epilepsy",), language="Spanish"),
+        SearchCriteria(lat=39.5, lon=-116.9, radius_miles=5),  # nobody inside: the nearest outside
+        criteria(radius_miles=100, name="nobody has this name"),  # nobody at all
+    ],
+)
+def test_rows_taken_from_the_positions_are_the_searched_rows(
+    sample_specialists: pd.DataFrame, chosen: SearchCriteria
+) -> None:
+    """The page takes only the rows and columns it shows; they are exactly the whole search's rows."""
+    result = search(sample_specialists, chosen)
+    whole = result.matches if len(result.matches) else result.nearest_outside
+    found = find(sample_specialists, chosen)
+    assert found.within_radius == (len(result.matches) > 0) and len(found) == len(whole)
+    pd.testing.assert_frame_equal(rows(sample_specialists, found), whole)
+    some = ["name", "latitude", "phone_digits"]
+    pd.testing.assert_frame_equal(
+        rows(sample_specialists, found, some, stop=3), whole[[*some, "distance_miles"]].head(3)
+    )
