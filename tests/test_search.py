@@ -97,6 +97,12 @@ def test_languages_offered_lists_each_language_once(sample_specialists: pd.DataF
     assert languages == sorted(set(languages))
 
 
+def test_languages_offered_splits_every_combination_and_skips_blanks() -> None:
+    table = pd.DataFrame({"languages": ["English; Spanish", "Spanish", "", "English; Spanish", "Polish"]}, dtype="str")
+    assert languages_offered(table) == ["English", "Polish", "Spanish"]
+    assert languages_offered(table.iloc[:0]) == []
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     centre_lat=st.floats(-15, 72),
