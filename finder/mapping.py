@@ -270,10 +270,21 @@ class SpecialistMarkers(MarkerCluster):
         )
 
 
+def add_scale(fmap: folium.Map) -> None:
+    """A scale in miles only (the unit of the radius and the list), stacked above the map's credit line in the
+    bottom-right corner: folium's default scale sat bottom-left, two lines high, under the credit on a phone."""
+    scale = folium.Control("Scale", metric=False)
+    # Passed as `position=`, folium 0.20's Control also sends its list of positions as arguments, which Leaflet
+    # would read as the scale's options.
+    scale.options["position"] = "bottomright"
+    scale.add_to(fmap)
+
+
 def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> ZoomableMap:
     """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
     tiles = folium.TileLayer(TILES, name="openstreetmap")
-    fmap = ZoomableMap(location=centre, zoom_start=10, control_scale=True, tiles=tiles)
+    fmap = ZoomableMap(location=centre, zoom_start=10, tiles=tiles)
+    add_scale(fmap)
     # The page goes round the map first: whatever is added to the page's header later lands in this page.
     MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
     folium.Circle(

@@ -317,7 +317,7 @@ def test_keyboard_focus_shows_on_menu_links_and_filter_chips_which_are_big_enoug
     """Streamlit's own page links and buttons show no ring when Tab reaches them; ours must."""
     page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
     page.goto(f"{app_url}/find?location=10001&radius=50&sub=epilepsy&language=Spanish")
-    chip = page.get_by_role("button", name="Remove Epilepsy")
+    chip = page.get_by_role("button", name="Remove filter: Epilepsy")
     expect(chip).to_be_visible()
     box = chip.bounding_box()
     assert box and box["height"] >= 44, box
