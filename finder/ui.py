@@ -70,17 +70,23 @@ def disclaimer() -> None:
     st.info(DISCLAIMER, icon="ℹ️")
 
 
-def find_specialist_link(condition: Condition) -> None:
-    """The page's main action, boxed so it stands out: the search with the condition's subspecialties chosen."""
+def find_specialist_link(condition: Condition, label: str) -> None:
+    """A link to the search with the condition's subspecialties chosen. A page's two such links are worded
+    apart: in a screen reader's list of links, two identical names read as a mistake (WCAG 2.4.4)."""
+    st.page_link(
+        FIND_PAGE,
+        label=label,
+        icon="🔎",
+        query_params={"condition": condition.slug, "sub": ",".join(condition.subspecialties)},
+    )
+
+
+def find_specialist_box(condition: Condition) -> None:
+    """The page's main action, boxed so it stands out, with the kinds of specialist who treat the condition."""
     with st.container(border=True):
         st.markdown(f"**Looking for a specialist near you?** {condition.title} is usually treated by specialists in:")
         st.markdown(", ".join(condition.subspecialty_labels))
-        st.page_link(
-            FIND_PAGE,
-            label=f"Find a specialist for {condition.title}",
-            icon="🔎",
-            query_params={"condition": condition.slug, "sub": ",".join(condition.subspecialties)},
-        )
+        find_specialist_link(condition, f"Find a specialist for {condition.title}")
 
 
 def condition_summary(condition: Condition) -> None:
@@ -111,7 +117,7 @@ def condition_page(condition: Condition, library: ConditionLibrary) -> None:
     if red_flags:
         emergency_box(red_flags)
     disclaimer()
-    find_specialist_link(condition)
+    find_specialist_box(condition)
     for text in (intro, rest):
         if text:
             st.markdown(text)
@@ -125,4 +131,4 @@ def condition_page(condition: Condition, library: ConditionLibrary) -> None:
         "\n".join(f"- {markdown_link(s.title, str(s.url))}, {escape_markdown(s.publisher)}" for s in condition.sources)
     )
     st.caption(escape_markdown(condition.review_status))
-    find_specialist_link(condition)
+    find_specialist_link(condition, f"Done reading? Search near you for specialists who treat {condition.title}")

@@ -230,9 +230,16 @@ def test_every_condition_page_renders_red_flags_and_its_finder_action(library: C
     assert app.title[0].value == condition.title
     assert [box.value.split("\n")[0] for box in app.error] == ["**When is it an emergency?**"]
     assert "(or your local emergency number)" in app.error[0].value
-    action = next(link for link in app.get("page_link") if link.label == f"Find a specialist for {condition.title}")
-    params = dict(parse_qsl(action.proto.query_string))
-    assert params == {"condition": slug, "sub": ",".join(condition.subspecialties)}
+    labels = [link.label for link in app.get("page_link")]
+    assert len(labels) == len(set(labels)), f"links with the same words (WCAG 2.4.4): {labels}"
+    actions = [link for link in app.get("page_link") if link.proto.page == "find" and link.proto.query_string]
+    assert [link.label for link in actions] == [
+        f"Find a specialist for {condition.title}",  # in the box at the top
+        f"Done reading? Search near you for specialists who treat {condition.title}",  # after the text
+    ]
+    for action in actions:
+        params = dict(parse_qsl(action.proto.query_string))
+        assert params == {"condition": slug, "sub": ",".join(condition.subspecialties)}
 
 
 def test_unknown_condition_slug_shows_the_index_instead() -> None:
