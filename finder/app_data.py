@@ -32,6 +32,7 @@ from finder.safety import escape_markdown
 from finder.search import languages_offered, offers_gender
 from finder.settings import Settings, load_settings
 from finder.table_contract import ValidationReport
+from finder.wording import list_size
 
 SPECIALISTS_CSV = Path(__file__).resolve().parents[1] / "data" / "specialists.csv"
 #: Shown wherever the bundled list is in use, so nobody mistakes it for real doctors.
@@ -81,7 +82,7 @@ def _fingerprint(table: pd.DataFrame) -> str:
 def _specialist_list(report: ValidationReport, notice: str, source: str) -> SpecialistList:
     provenance = describe_sources(report.specialists)
     if provenance:  # an imported list says where it comes from instead of any other notice
-        notice = f"{len(report.specialists)} specialists. Source: {escape_markdown(provenance)}."
+        notice = f"{list_size(len(report.specialists))} Source: {escape_markdown(provenance)}."
     return SpecialistList(
         report,
         languages_offered(report.specialists),
@@ -99,7 +100,7 @@ def _load_bundled(path: str, modified: float) -> SpecialistList:
         report = table_cache.checked(Path(path).read_bytes(), load_specialists)
     except OSError:
         report = load_specialists(Path(path))  # says in plain words why the file cannot be read
-    notice = f"{len(report.specialists)} specialists. {SAMPLE_DATA_NOTICE}"  # unless its rows name a source
+    notice = f"{list_size(len(report.specialists))} {SAMPLE_DATA_NOTICE}"  # unless its rows name a source
     return _specialist_list(report, notice, BUNDLED_SOURCE)
 
 
@@ -121,7 +122,7 @@ LIVE_LISTS = LiveKeeper()
 @functools.lru_cache(maxsize=2)
 def _live_list(good: GoodList) -> SpecialistList:
     """The filters' languages are worked out once per fetched list, not on every click."""
-    notice = f"{len(good.report.specialists)} specialists."
+    notice = list_size(len(good.report.specialists))
     return _specialist_list(good.report, notice, fetched_description(good))
 
 

@@ -290,3 +290,14 @@ def test_an_edited_specialists_file_is_served_at_once_never_a_stale_checked_copy
         app_data._load_bundled.clear()  # as after a restart: only the copies on disk remain
         assert len(distances(open_page(FIND, location="60606"))) == count
     assert len(list((tmp_path / "checked").glob("*.parquet"))) == 2
+
+
+def test_the_lists_size_under_the_search_is_not_read_as_a_second_result_count() -> None:
+    """The old "800 specialists." sat a few lines above "12 specialists within 25 miles …": a second count."""
+    app = open_page(FIND, location="10001")
+    assert not app.exception
+    size = len(app_data.bundled_specialists().table)
+    notice = next(caption.value for caption in app.caption if "sample data" in caption.value)
+    assert notice.startswith(f"The list we search has {size:,} specialists in all.")
+    assert not re.match(r"\d", notice), notice
+    assert re.match(r"\d+ specialists? within", app.success[0].value)  # the count of results is the one number
