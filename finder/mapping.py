@@ -270,6 +270,20 @@ class SpecialistMarkers(MarkerCluster):
         )
 
 
+#: Leaflet focuses the map on the first press, so its arrow keys work; in a frame lower down the page that
+#: focus scrolled the page to show the whole map, the pin slid from under the finger and the first tap on a
+#: phone was lost (Leaflet issues #1605 and #5392). Focusing without scrolling keeps the keys and the tap.
+#: It replaces the handler before the map is made, since Leaflet binds it when the map is created.
+FOCUS_WITHOUT_SCROLL = """L.Map.Keyboard.prototype._onMouseDown = function () {
+    if (!this._focused) { this._map._container.focus({ preventScroll: true }); }
+};"""
+
+
+def keep_page_still_on_first_tap(page: Figure) -> None:
+    """Put `FOCUS_WITHOUT_SCROLL` first in the page's script, ahead of the map it changes."""
+    page.script.add_child(_ScriptText(FOCUS_WITHOUT_SCROLL), name="neurofinder-focus-without-scroll")
+
+
 def add_scale(fmap: folium.Map) -> None:
     """A scale in miles only (the unit of the radius and the list), stacked above the map's credit line in the
     bottom-right corner: folium's default scale sat bottom-left, two lines high, under the credit on a phone."""
@@ -286,7 +300,9 @@ def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_mil
     fmap = ZoomableMap(location=centre, zoom_start=10, tiles=tiles)
     add_scale(fmap)
     # The page goes round the map first: whatever is added to the page's header later lands in this page.
-    MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
+    page = MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched")
+    keep_page_still_on_first_tap(page)
+    page.add_child(fmap)
     folium.Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)
