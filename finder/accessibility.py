@@ -23,15 +23,21 @@ from finder.safety import script_string
 NEW_TAB_NOTE = "(opens in a new tab)"
 
 
-# Streamlit draws no ring round its page links (the menu, the filter chips) when Tab reaches them, and
-# its small buttons are 28-32 px high: a keyboard user must see where they are (WCAG 2.4.7), and a
-# patient with a tremor needs 44 px to hit (WCAG 2.5.5).
+# Streamlit draws no ring round its page links (the menu, the filter chips) when Tab reaches them, and its
+# buttons and page links (the menu, a condition page's "Find a specialist", the symptom search's matches) are
+# 28-32 px high: a keyboard user must see where they are (WCAG 2.4.7), and a patient with a tremor needs
+# 44 px to hit (WCAG 2.5.5). On a phone, Streamlit's top gap and 44-pixel
+# page title took a quarter of the first screen, before anything the patient came for.
 _STYLE = f"""<style>
 a[target="_blank"]::after {{ content: " \\2197" / " {NEW_TAB_NOTE}"; }}
 a:focus-visible, button:focus-visible, summary:focus-visible {{
     outline: 3px solid #0b4a8b !important; outline-offset: 2px;
 }}
-[data-testid="stMain"] button {{ min-height: 44px; }}
+[data-testid="stMain"] button, [data-testid="stPageLink-NavLink"] {{ min-height: 44px; }}
+@media (max-width: 640px) {{
+    [data-testid="stMainBlockContainer"] {{ padding-top: 4rem; }}
+    [data-testid="stMain"] h1 {{ font-size: 2rem; }}
+}}
 </style>"""
 
 # Runs once per browser tab (Streamlit switches pages without reloading): a MutationObserver

@@ -32,6 +32,7 @@ from finder.safety import escape_markdown
 from finder.search import languages_offered, offers_gender
 from finder.settings import Settings, load_settings
 from finder.table_contract import ValidationReport
+from finder.wording import list_size
 
 SPECIALISTS_CSV = Path(__file__).resolve().parents[1] / "data" / "specialists.csv"
 #: Shown wherever the bundled list is in use, so nobody mistakes it for real doctors.
@@ -86,7 +87,7 @@ def _remember_version(table: pd.DataFrame, version: str) -> None:
 def _specialist_list(report: ValidationReport, notice: str, source: str) -> SpecialistList:
     provenance = describe_sources(report.specialists)
     if provenance:  # an imported list says where it comes from instead of any other notice
-        notice = f"{len(report.specialists)} specialists. Source: {escape_markdown(provenance)}."
+        notice = f"{list_size(len(report.specialists))} Source: {escape_markdown(provenance)}."
     return SpecialistList(
         report,
         languages_offered(report.specialists),
@@ -107,7 +108,7 @@ def _load_bundled(path: str, modified: float) -> SpecialistList:
     else:
         report = table_cache.checked(data, load_specialists)
         _remember_version(report.specialists, table_cache.cache_key(data))
-    notice = f"{len(report.specialists)} specialists. {SAMPLE_DATA_NOTICE}"  # unless its rows name a source
+    notice = f"{list_size(len(report.specialists))} {SAMPLE_DATA_NOTICE}"  # unless its rows name a source
     return _specialist_list(report, notice, BUNDLED_SOURCE)
 
 
@@ -129,7 +130,7 @@ LIVE_LISTS = LiveKeeper()
 @functools.lru_cache(maxsize=2)
 def _live_list(good: GoodList) -> SpecialistList:
     """The filters' languages are worked out once per fetched list, not on every click."""
-    notice = f"{len(good.report.specialists)} specialists."
+    notice = list_size(len(good.report.specialists))
     return _specialist_list(good.report, notice, fetched_description(good))
 
 

@@ -206,6 +206,10 @@ class _FitBounds(folium.map.FitBounds, _FinishedParts):
     """folium's FitBounds, rendered without a template compile."""
 
 
+class _Control(folium.Control, _FinishedParts):
+    """folium's Control (the scale), rendered without a template compile."""
+
+
 class SpecialistMarkers(folium.map.Layer):
     """Every result as one JSON table, turned into Leaflet markers by the browser.
 
@@ -337,12 +341,39 @@ class SpecialistMarkers(folium.map.Layer):
         )
 
 
+#: Leaflet focuses the map on the first press, so its arrow keys work; in a frame lower down the page that
+#: focus scrolled the page to show the whole map, the pin slid from under the finger and the first tap on a
+#: phone was lost (Leaflet issues #1605 and #5392). Focusing without scrolling keeps the keys and the tap.
+#: It replaces the handler before the map is made, since Leaflet binds it when the map is created.
+FOCUS_WITHOUT_SCROLL = """L.Map.Keyboard.prototype._onMouseDown = function () {
+    if (!this._focused) { this._map._container.focus({ preventScroll: true }); }
+};"""
+
+
+def keep_page_still_on_first_tap(page: Figure) -> None:
+    """Put `FOCUS_WITHOUT_SCROLL` first in the page's script, ahead of the map it changes."""
+    page.script.add_child(_ScriptText(FOCUS_WITHOUT_SCROLL), name="neurofinder-focus-without-scroll")
+
+
+def add_scale(fmap: folium.Map) -> None:
+    """A scale in miles only (the unit of the radius and the list), stacked above the map's credit line in the
+    bottom-right corner: folium's default scale sat bottom-left, two lines high, under the credit on a phone."""
+    scale = _Control("Scale", metric=False)
+    # Passed as `position=`, folium 0.20's Control also sends its list of positions as arguments, which Leaflet
+    # would read as the scale's options.
+    scale.options["position"] = "bottomright"
+    scale.add_to(fmap)
+
+
 def build_map(specialists: pd.DataFrame, centre: tuple[float, float], radius_miles: float) -> ZoomableMap:
     """A map centred on the search, with the radius drawn, every result pinned and the view fitted to them."""
     tiles = _TileLayer(TILES, name="openstreetmap")
-    fmap = ZoomableMap(location=centre, zoom_start=10, control_scale=True, tiles=tiles)
+    fmap = ZoomableMap(location=centre, zoom_start=10, tiles=tiles)
+    add_scale(fmap)
     # The page goes round the map first: whatever is added to the page's header later lands in this page.
-    MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched").add_child(fmap)
+    page = MapPage(title=f"Map of {counted(len(specialists), 'specialist')} near the place searched")
+    keep_page_still_on_first_tap(page)
+    page.add_child(fmap)
     _Circle(
         centre, radius=radius_miles * METRES_PER_MILE, color=MARKER_COLOUR, weight=1, fill=True, fill_opacity=0.05
     ).add_to(fmap)

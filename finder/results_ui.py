@@ -301,6 +301,28 @@ def other_places(where: Location, request: SearchRequest) -> None:
             place_links(where.alternatives, request)
 
 
+#: The key of the row of filter chips, and the prefix of each chip's key (their CSS classes: `st-key-…`).
+CHIPS_KEY = "filter-chips"
+CHIP_KEY = "remove-filter-"
+#: Said by a screen reader before each chip's words, hidden on screen (chips stay short enough for two a line).
+CHIP_PREFIX = "Remove filter:"
+#: Chips flow tightly, two or more to a line on a phone, so four filters do not push the first result off the
+#: first screen; each stays a 44-pixel target. The prefix is in an <em> (the only markup a button label takes),
+#: clipped rather than hidden, so it stays part of the button's accessible name.
+CHIP_STYLE = f"""<style>
+.st-key-{CHIPS_KEY} {{ gap: 0.5rem; }}
+[class*="st-key-{CHIP_KEY}"] button {{ min-height: 44px; padding: 0 12px; }}
+[class*="st-key-{CHIP_KEY}"] button em {{
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}}
+</style>"""
+
+
+def chip_label(words: str) -> str:
+    """A filter chip's label: the filter's words on screen, read out as "Remove filter: <words>"."""
+    return f"*{CHIP_PREFIX}* {echo(words)}"
+
+
 def removable_filters(request: SearchRequest) -> None:
     """The active filters as buttons that each rerun the search without that filter: one tap, no form.
 
@@ -310,13 +332,13 @@ def removable_filters(request: SearchRequest) -> None:
     filters = request.active_filters()
     if not filters:
         return
-    st.caption("Filters in use (tap one to remove it):")
-    with st.container(horizontal=True):
-        for number, (words, without) in enumerate(filters):  # "Remove …" is read out, not "multiplication x"
+    st.html(CHIP_STYLE)
+    st.caption("Filters in use (tap ✕ to remove one):")
+    with st.container(horizontal=True, key=CHIPS_KEY):
+        for number, (words, without) in enumerate(filters):  # the icon is hidden from screen readers
             st.button(
-                f"Remove {echo(words)}", icon=":material/close:", key=f"remove-filter-{number}",
-                on_click=_start, args=(without,),
-            )  # fmt: skip
+                chip_label(words), icon=":material/close:", key=f"{CHIP_KEY}{number}", on_click=_start, args=(without,)
+            )
 
 
 def _count_line(count: int, request: SearchRequest, place: str) -> str:

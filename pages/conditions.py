@@ -9,7 +9,8 @@ from finder import app_data, ui
 from finder.limits import MAX_TEXT_LENGTH
 from finder.safety import escape_markdown
 
-QUERY_KEY = "condition-search"
+#: The symptom search's URL parameter, which is also the search box's key.
+QUERY_PARAM = "q"
 
 library = app_data.condition_library()
 slug = st.query_params.get("condition", "")
@@ -29,18 +30,18 @@ st.title("Learn about conditions")
 if slug:
     st.warning("We do not have a page for that condition yet. Here is everything we do have.")
 ui.disclaimer()
-# The box starts from the link's ?q= once; after that the box is the source and the URL follows it.
-# (Passing the URL as the box's value made every change a new widget, so every second search was lost.)
-if QUERY_KEY not in st.session_state:
-    st.session_state[QUERY_KEY] = st.query_params.get("q", "")[:MAX_TEXT_LENGTH]
+# The box and the link's ?q= are one (Streamlit's binding): a shared link fills the box, each search updates the
+# address, and Back from a condition page shows the search again, in the box too. (Passing ?q= as the box's
+# value made every change a new widget, so every second search was lost; copying it into the box's state
+# once left the box empty on Back, since the state went when the box was not shown.)
 query = st.text_input(
     "Search by condition or symptom",
-    key=QUERY_KEY,
+    key=QUERY_PARAM,
+    bind="query-params",
     placeholder="for example: jerks, shaking, seizure, memory loss",
     max_chars=MAX_TEXT_LENGTH,
 )
-if query.strip():
-    st.query_params["q"] = query.strip()
+if query and query.strip():
     found = library.search(query)
     if found:
         st.markdown(f"Conditions that match “{escape_markdown(query)}”:")
@@ -48,8 +49,6 @@ if query.strip():
             ui.condition_summary(match)
     else:
         st.markdown(f"Nothing matches “{escape_markdown(query)}”. Try another word, or browse the list below.")
-elif "q" in st.query_params:
-    del st.query_params["q"]
 
 st.header("All conditions, A to Z")
 for letter, group in ui.by_first_letter(library.alphabetical()).items():

@@ -30,6 +30,7 @@ from finder.live_source import (
     fetch_csv,
 )
 from finder.table_contract import ALL_COLUMNS
+from finder.wording import list_size
 from tests.apptest_pages import FIND, MANAGE, PASSWORD, distances, open_page, unlock
 from tests.helpers_csv import csv_bytes, specialists
 
@@ -454,13 +455,13 @@ def test_a_bad_live_list_keeps_the_last_good_one_for_patients(
     web.answers["/list.csv"] = send(csv_bytes(specialists(3)))
     secrets = live_secrets(web, tmp_path)
     find = open_page(FIND, secrets)
-    assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
+    assert any(caption.value.startswith(list_size(3)) for caption in find.caption)
 
     web.answers["/list.csv"] = send(b"this is not the list\n")
     clock.now += 15 * 60  # the refresh period has passed
     find = find.run()
     assert not find.exception
-    assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
+    assert any(caption.value.startswith(list_size(3)) for caption in find.caption)
     staff = unlock(open_page(MANAGE, secrets), PASSWORD)
     warning = staff.error[0].value.replace("\\", "")  # Markdown escapes, as the page shows it
     assert "the file has column names but no specialists" in warning
@@ -474,13 +475,13 @@ def test_clearing_streamlits_caches_neither_drops_the_live_list_nor_refetches_it
     monkeypatch.setattr(app_data, "LIVE_LISTS", LiveKeeper())
     web.answers["/list.csv"] = send(csv_bytes(specialists(3)))
     find = open_page(FIND, live_secrets(web, tmp_path))
-    assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
+    assert any(caption.value.startswith(list_size(3)) for caption in find.caption)
     web.answers["/list.csv"] = send(b"oops", 500)
     st.cache_data.clear()  # what any visitor's clear_cache websocket message does
     st.cache_resource.clear()
     find = find.run()
     assert not find.exception
-    assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
+    assert any(caption.value.startswith(list_size(3)) for caption in find.caption)
     assert web.hits["/list.csv"] == 1
 
 
@@ -493,7 +494,7 @@ def test_a_redirect_to_an_allowed_host_in_the_settings_is_followed_by_the_app(
     secrets["data"]["redirect_hosts"] = ["localhost"]
     find = open_page(FIND, secrets)
     assert not find.exception
-    assert any(caption.value.startswith("3 specialists.") for caption in find.caption)
+    assert any(caption.value.startswith(list_size(3)) for caption in find.caption)
 
 
 def test_why_the_live_list_is_not_used_reaches_staff_as_plain_text(

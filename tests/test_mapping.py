@@ -156,7 +156,16 @@ def test_the_map_page_carries_its_own_styles() -> None:
 def test_each_map_element_is_written_once_with_folium_own_steps() -> None:
     """The map's parts go into the page as finished text, not re-read as templates; folium's steps still run."""
     page = build_map(results(spread(30)), CENTRE, 25).get_root().render()
-    for call in ("L.tileLayer(", "L.circle(", "L.circleMarker(", ".createPane(", ".fitBounds(", "var table = "):
+    calls = (
+        "L.tileLayer(",
+        "L.circle(",
+        "L.circleMarker(",
+        ".createPane(",
+        ".fitBounds(",
+        "L.Control.Scale(",
+        "var table = ",
+    )
+    for call in calls:
         assert page.count(call) == 1, call
     tiles = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(", page)
     assert tiles and f"{tiles.group(1)}.addTo(" in page  # the layer's own "add me to the map" call

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from finder import app_data, table_cache, vocabulary
 from finder.conditions import CONDITIONS_DIR, ConditionLibrary
+from finder.results_ui import chip_label
 from tests.apptest_pages import CONDITIONS, FIND, cards, distances, open_page, submit
 from tests.helpers_csv import csv_bytes, specialists
 
@@ -95,19 +96,21 @@ def test_a_shared_link_shows_every_filter_and_each_removes_in_one_tap() -> None:
     summary = app.expander[0].label.replace("\\", "")
     for words in ("10001", "50 miles", "Epilepsy", "accepting new patients", "video visits", "speaks Spanish"):
         assert words in summary
-    removers = [button.label for button in app.button if button.label.startswith("Remove ")]
-    assert len(removers) == 4
-    next(button for button in app.button if button.label == "Remove speaks Spanish").click()
+    removers = [button.label for button in app.button if button.label.startswith(chip_label(""))]
+    assert removers == [
+        chip_label(words) for words in ("Epilepsy", "accepting new patients", "video visits", "speaks Spanish")
+    ]
+    next(button for button in app.button if button.label == chip_label("speaks Spanish")).click()
     app.run()
     # The address itself loses the filter, so a reload or a shared link does not bring it back.
     assert dict(app.query_params) == {
         "location": "10001", "radius": "50", "sub": "epilepsy", "accepting": "1", "telehealth": "1",
     }  # fmt: skip
-    next(button for button in app.button if button.label == "Remove Epilepsy").click()
+    next(button for button in app.button if button.label == chip_label("Epilepsy")).click()
     app.run()
     assert "sub" not in app.query_params and "language" not in app.query_params
-    assert [button.label for button in app.button if button.label.startswith("Remove ")] == [
-        "Remove accepting new patients", "Remove video visits",
+    assert [button.label for button in app.button if button.label.startswith(chip_label(""))] == [
+        chip_label("accepting new patients"), chip_label("video visits"),
     ]  # fmt: skip
 
 
@@ -227,9 +230,16 @@ def test_every_condition_page_renders_red_flags_and_its_finder_action(library: C
     assert app.title[0].value == condition.title
     assert [box.value.split("\n")[0] for box in app.error] == ["**When is it an emergency?**"]
     assert "(or your local emergency number)" in app.error[0].value
-    action = next(link for link in app.get("page_link") if link.label == f"Find a specialist for {condition.title}")
-    params = dict(parse_qsl(action.proto.query_string))
-    assert params == {"condition": slug, "sub": ",".join(condition.subspecialties)}
+    labels = [link.label for link in app.get("page_link")]
+    assert len(labels) == len(set(labels)), f"links with the same words (WCAG 2.4.4): {labels}"
+    actions = [link for link in app.get("page_link") if link.proto.page == "find" and link.proto.query_string]
+    assert [link.label for link in actions] == [
+        f"Find a specialist for {condition.title}",  # in the box at the top
+        f"Done reading? Search near you for specialists who treat {condition.title}",  # after the text
+    ]
+    for action in actions:
+        params = dict(parse_qsl(action.proto.query_string))
+        assert params == {"condition": slug, "sub": ",".join(condition.subspecialties)}
 
 
 def test_unknown_condition_slug_shows_the_index_instead() -> None:
@@ -280,3 +290,14 @@ def test_an_edited_specialists_file_is_served_at_once_never_a_stale_checked_copy
         app_data._load_bundled.clear()  # as after a restart: only the copies on disk remain
         assert len(distances(open_page(FIND, location="60606"))) == count
     assert len(list((tmp_path / "checked").glob("*.parquet"))) == 2
+
+
+def test_the_lists_size_under_the_search_is_not_read_as_a_second_result_count() -> None:
+    """The old "800 specialists." sat a few lines above "12 specialists within 25 miles …": a second count."""
+    app = open_page(FIND, location="10001")
+    assert not app.exception
+    size = len(app_data.bundled_specialists().table)
+    notice = next(caption.value for caption in app.caption if "sample data" in caption.value)
+    assert notice.startswith(f"The list we search has {size:,} specialists in all.")
+    assert not re.match(r"\d", notice), notice
+    assert re.match(r"\d+ specialists? within", app.success[0].value)  # the count of results is the one number

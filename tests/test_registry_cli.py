@@ -11,6 +11,7 @@ import pytest
 from finder import app_data
 from finder.cli import main
 from finder.npi import registry_url
+from finder.wording import list_size
 from tests.apptest_pages import FIND, PASSWORD, SECRETS, manage_page, open_page, unlock
 from tests.apptest_pages import cards as result_cards
 from tests.registry_fixtures import (
@@ -162,7 +163,7 @@ def test_the_app_serves_an_imported_list_with_its_source_and_no_sample_notice(im
     find = open_page(FIND, location="60614")
     assert not find.exception
     captions = [plain(caption.value) for caption in find.caption]
-    assert "2 specialists. Source: NPI Registry, file of November 2026." in captions
+    assert f"{list_size(2)} Source: NPI Registry, file of November 2026." in captions
     assert not any(app_data.SAMPLE_DATA_NOTICE in caption for caption in captions)
     cards = "\n".join(result_cards(find))
     assert registry_url(npi(1)) in cards and registry_url(npi(2)) in cards

@@ -317,7 +317,7 @@ def test_keyboard_focus_shows_on_menu_links_and_filter_chips_which_are_big_enoug
     """Streamlit's own page links and buttons show no ring when Tab reaches them; ours must."""
     page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
     page.goto(f"{app_url}/find?location=10001&radius=50&sub=epilepsy&language=Spanish")
-    chip = page.get_by_role("button", name="Remove Epilepsy")
+    chip = page.get_by_role("button", name="Remove filter: Epilepsy")
     expect(chip).to_be_visible()
     box = chip.bounding_box()
     assert box and box["height"] >= 44, box
@@ -361,3 +361,23 @@ def test_a_place_that_cannot_be_searched_is_explained_on_the_first_screen(
     assert box and box["y"] + box["height"] <= SIZES["phone"]["height"], box
     if typed == "abc":
         expect(page.get_by_label(LOCATION_LABEL)).to_be_focused()
+
+
+PAGE_LINKS = """() => [...document.querySelectorAll('[data-testid="stPageLink-NavLink"]')]
+    .filter(link => link.getClientRects().length)
+    .map(link => [link.innerText.replace(/\\s+/g, ' ').trim(), link.getBoundingClientRect().height])"""
+
+
+@pytest.mark.parametrize("address", ["/conditions?condition=myoclonus", "/conditions?q=jerks"])
+def test_page_links_are_big_enough_to_tap_on_a_phone(new_page: Callable[..., Page], app_url: str, address: str) -> None:
+    """A condition page's "Find a specialist" and a symptom search's matches were 28-px pills (WCAG 2.5.5)."""
+    page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}{address}")
+    expect(
+        page.get_by_role("link", name="Myoclonus").or_(page.get_by_role("heading", name="Myoclonus")).first
+    ).to_be_visible()
+    expect(page.get_by_test_id("stPageLink-NavLink").filter(visible=True).first).to_be_visible()
+    links = page.evaluate(PAGE_LINKS)
+    assert links
+    small = [(name, height) for name, height in links if height < 44]
+    assert not small, small

@@ -59,3 +59,18 @@ def test_a_condition_opened_from_the_index_has_its_own_address_and_tab_title(
     expect(page.get_by_role("heading", name="Myoclonus", exact=True)).to_be_visible()
     page.go_back()
     expect(page.get_by_role("heading", name="Learn about conditions")).to_be_visible()
+
+
+def test_back_from_a_condition_page_shows_the_search_in_the_box(new_page: Callable[..., Page], app_url: str) -> None:
+    """The address had ?q= on Back but the box was empty (its state went while the condition page was shown)."""
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}/conditions")
+    search_for(page, "my arm jerks")
+    page.get_by_role("link", name="Myoclonus", exact=True).first.tap()
+    expect(page.get_by_role("heading", name="Myoclonus", exact=True)).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/conditions\?q=my(?:\+|%20)arm(?:\+|%20)jerks$"))
+    expect(page.get_by_label(SEARCH_LABEL)).to_have_value("my arm jerks")
+    expect(page.get_by_text("Conditions that match “my arm jerks”")).to_be_visible()
+    search_for(page, "dizzy")  # and the next searches still work
+    search_for(page, "shaking hands")

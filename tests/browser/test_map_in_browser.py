@@ -7,18 +7,98 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import FrameLocator, Page, expect
 
 from finder.csv_io import load_specialists
 from finder.mapping import CENTRE_PANE, CENTRE_RING_WEIGHT, CLUSTER_THRESHOLD, build_map
 from finder.sample_data import make_specialists
 from finder.search import SearchCriteria, search
 from tests.browser.map_page import open_map
+from tests.browser.test_search_in_browser import MAP_IFRAME, open_find_page, show_results_map, wait_for_map
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
 
 pytestmark = pytest.mark.browser
 
 CENTRE = (float(VALID_ROW["latitude"]), float(VALID_ROW["longitude"]))
+SIZES = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+}
+#: A search with a few pins spread over the map (7 around Chicago), none clustered.
+FEW_PINS = "location=60614"
+
+
+def open_results_map(page: Page, app_url: str, console_errors: list[str]) -> FrameLocator:
+    """The results map once the page has settled; a locator, not a Frame, since Streamlit may draw the frame anew."""
+    open_find_page(page, f"{app_url}/find?{FEW_PINS}")
+    expect(page.locator(".nf-card").first).to_be_visible()
+    if not page.locator(MAP_IFRAME).first.is_visible():  # a phone: the switch shows the map instead of the list
+        show_results_map(page)
+        expect(page.locator(".nf-card")).to_have_count(0)
+    wait_for_map(page, console_errors)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()  # the page's run has finished
+    return page.locator(MAP_IFRAME).filter(visible=True).first.content_frame
+
+
+def overlap(first: dict[str, float], second: dict[str, float]) -> bool:
+    """Whether two bounding boxes share any area."""
+    across = min(first["x"] + first["width"], second["x"] + second["width"]) - max(first["x"], second["x"])
+    down = min(first["y"] + first["height"], second["y"] + second["height"]) - max(first["y"], second["y"])
+    return across > 0 and down > 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_scale_does_not_cover_the_maps_credit_line(
+    new_page: Callable[..., Page], app_url: str, console_errors: list[str], size: str
+) -> None:
+    """The scale sat bottom-left, two lines high, across OpenStreetMap's credit (which its licence asks for)."""
+    frame = open_results_map(new_page(**SIZES[size]), app_url, console_errors)
+    scale, credit = frame.locator(".leaflet-control-scale"), frame.locator(".leaflet-control-attribution")
+    expect(credit).to_contain_text("OpenStreetMap")
+    expect(scale).to_contain_text("mi")
+    scale_box, credit_box = scale.bounding_box(), credit.bounding_box()
+    assert scale_box and credit_box
+    assert not overlap(scale_box, credit_box), (scale_box, credit_box)
+    map_box = frame.locator(".leaflet-container").bounding_box()
+    assert (
+        map_box
+        and scale_box["x"] >= map_box["x"]
+        and scale_box["x"] + scale_box["width"] <= map_box["x"] + map_box["width"]
+    ), (scale_box, map_box)
+
+
+# The first pin whose middle is on screen (above `bottom`, in the frame's pixels) and not covered by another pin
+# (pins can overlap), as an index: Playwright need not scroll the page to tap it.
+UNCOVERED_PIN = """(body, bottom) => [...document.querySelectorAll('img.leaflet-marker-icon')].findIndex(pin => {
+    const box = pin.getBoundingClientRect(), x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const onScreen = x > 0 && y > 0 && x < innerWidth && y < Math.min(innerHeight, bottom);
+    return onScreen && document.elementFromPoint(x, y) === pin;
+})"""
+
+
+def test_one_tap_on_a_pin_opens_its_popup_on_a_phone(
+    new_page: Callable[..., Page], app_url: str, console_errors: list[str]
+) -> None:
+    """Leaflet focused the map on the first tap, which scrolled the page to show the whole frame (the map is
+    taller than what is left of a phone's screen): the pin slid from under the finger, the tap landed on the
+    map, and it took a second tap to open the popup."""
+    page = new_page(**SIZES["phone"])
+    frame = open_results_map(page, app_url, console_errors)
+    map_box = page.locator(MAP_IFRAME).filter(visible=True).first.bounding_box()
+    assert map_box
+    index = frame.locator("body").evaluate(UNCOVERED_PIN, SIZES["phone"]["viewport"]["height"] - map_box["y"] - 20)
+    assert index >= 0, "every pin on screen is covered by another"
+    pin = frame.locator("img.leaflet-marker-icon").nth(index)
+    name, pin_box = pin.get_attribute("alt"), pin.bounding_box()
+    assert pin_box
+    scrolled = page.get_by_test_id("stMain").evaluate("main => main.scrollTop")
+    # A finger's tap where the pin is: Locator.tap would scroll first, and on a retry to another alignment.
+    page.touchscreen.tap(pin_box["x"] + pin_box["width"] / 2, pin_box["y"] + pin_box["height"] / 2)
+    popup = frame.locator(".leaflet-popup")
+    expect(popup).to_have_count(1)
+    expect(popup).to_contain_text(name or "")
+    expect(popup.get_by_role("link", name=re.compile(r"^Directions to "))).to_be_visible()
+    assert page.get_by_test_id("stMain").evaluate("main => main.scrollTop") == scrolled, "the tap scrolled the page"
 
 
 def test_the_patients_location_shows_above_a_cluster_and_a_tap_there_opens_the_cluster(

@@ -130,3 +130,29 @@ def test_after_search_focus_is_on_the_results_and_tab_reaches_call_before_the_ma
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("of Chicago, IL")
     page.wait_for_function(f"document.activeElement && document.activeElement.id === '{RESULTS_HEADING_ID}'")
+
+
+#: A shared link with four filters (one specialist near 10001 matches them all).
+FOUR_FILTERS = "location=10001&sub=epilepsy&accepting=1&telehealth=1&language=Spanish"
+FOUR_FILTER_WORDS = ("Epilepsy", "accepting new patients", "video visits", "speaks Spanish")
+
+
+def test_with_four_filters_the_first_result_is_on_a_phones_first_screen(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
+    """The filter chips flow tightly (they stacked one a line and pushed the first result below the screen),
+    and each is still a 44-pixel button named "Remove filter: …" that removes its filter in one tap."""
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    open_find_page(page, f"{app_url}/find?{FOUR_FILTERS}")
+    first = page.locator(".nf-card h3").first
+    expect(first).to_be_visible()
+    top = first.bounding_box()["y"]
+    assert top < PHONE["height"], f"the first result's heading starts {top:.0f} px down, below the first screen"
+
+    for words in FOUR_FILTER_WORDS:
+        chip = page.get_by_role("button", name=f"Remove filter: {words}", exact=True)
+        box = chip.bounding_box()
+        assert box and box["height"] >= MIN_TARGET and box["width"] >= MIN_TARGET, (words, box)
+    page.get_by_role("button", name="Remove filter: speaks Spanish", exact=True).tap()
+    expect(page).not_to_have_url(re.compile("language="))
+    expect(page.get_by_role("button", name="Remove filter: speaks Spanish", exact=True)).to_have_count(0)
