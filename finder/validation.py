@@ -339,8 +339,8 @@ def _normalize_subspecialties(table: pd.DataFrame, check: _Collector) -> None:
     cells = table["subspecialties"]
     parsed = {cell: _parse_subspecialties(cell) for cell in cells.unique()}
     unknown = _on_distinct(
-        cells, lambda distinct: distinct.map({cell: bool(names) for cell, (_, names) in parsed.items()})
-    )
+        cells, lambda distinct: distinct.map({cell: bool(names) for cell, (_, names) in parsed.items()}).astype(bool)
+    )  # astype: an empty column maps to text, and text & bool is going away in pandas
     check.add(
         "error", unknown, "subspecialties",
         lambda rows: _map_unique(cells.loc[rows], lambda cell: "; ".join(map(_did_you_mean, parsed[cell][1]))),
