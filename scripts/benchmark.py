@@ -29,7 +29,9 @@ The lists come from finder.sample_data (checked with finder.csv_io.load_speciali
 in the temporary folder, so only the first run pays for generating them (about 2 minutes for
 100k). Run from the repository root:
 
-    python scripts/benchmark.py [--sizes 1000,10000] [--quick]
+    python scripts/benchmark.py [--sizes 1000,10000] [--quick] [--server-python /tmp/deployed/bin/python]
+
+Cold starts depend on what is installed: see measuring.add_server_python.
 """
 
 from __future__ import annotations
@@ -307,9 +309,9 @@ class ServedSearch:
     reruns: list[float]
 
 
-def serve_and_search(app_folder: Path, temp_folder: Path, reruns: int) -> ServedSearch:
+def serve_and_search(app_folder: Path, temp_folder: Path, reruns: int, python: str) -> ServedSearch:
     """Launch the server, time it to a client having the whole results page, then repeat the search."""
-    with measuring.serve(app_folder, temp_folder) as server:
+    with measuring.serve(app_folder, temp_folder, python=python) as server:
 
         async def searches() -> tuple[float, list[measuring.PageRun]]:
             async with measuring.connect(server.stream_url) as connection:
@@ -327,15 +329,15 @@ def serve_and_search(app_folder: Path, temp_folder: Path, reruns: int) -> Served
         return ServedSearch(server.ready - server.started, finished - server.started, found, reruns_seconds)
 
 
-def served(csv: Path, rows: int, repeats: Repeats, work: Path) -> list[Figure]:
+def served(csv: Path, rows: int, repeats: Repeats, work: Path, python: str) -> list[Figure]:
     """Cold starts: a first start with an empty temporary folder, then a restart that finds what the first
     one kept there; on the restarted server, the same search again (as AppTest does, but over the wire)."""
     folder = measuring.app_copy(work / f"app-{rows}", csv)
     first, again = [], []
     for attempt in range(repeats.cold):
         temp = work / f"tmp-{rows}-{attempt}"
-        first.append(serve_and_search(folder, temp, reruns=0))
-        again.append(serve_and_search(folder, temp, reruns=repeats.rerun))
+        first.append(serve_and_search(folder, temp, reruns=0, python=python))
+        again.append(serve_and_search(folder, temp, reruns=repeats.rerun, python=python))
     found = first[0].results
 
     def median_ms(values: list[float]) -> float:
@@ -349,7 +351,7 @@ def served(csv: Path, rows: int, repeats: Repeats, work: Path) -> list[Figure]:
     ]
 
 
-def figures_at(rows: int, repeats: Repeats, work: Path) -> list[Figure]:
+def figures_at(rows: int, repeats: Repeats, work: Path, server_python: str) -> list[Figure]:
     """Every figure for one list size."""
     csv = measuring.sample_csv(rows)
     report = load_specialists(csv.read_bytes())
@@ -371,7 +373,7 @@ def figures_at(rows: int, repeats: Repeats, work: Path) -> list[Figure]:
         *page_runs(csv, rows, repeats.rerun),
     ]
     if rows >= COLD_START_MIN_ROWS:
-        found += served(csv, rows, repeats, work)
+        found += served(csv, rows, repeats, work, server_python)
     return found
 
 
@@ -400,6 +402,7 @@ def main(argv: list[str] | None = None) -> None:
         help="comma-separated list sizes (default 1000,10000,100000)",
     )
     parser.add_argument("--quick", action="store_true", help="fewer timed runs per figure: a rougher table, sooner")
+    measuring.add_server_python(parser)
     args = parser.parse_args(argv)
     repeats = QUICK if args.quick else FULL
     # The app's cached functions are defined in this process, outside a server, which Streamlit warns about.
@@ -408,7 +411,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="neurofinder-benchmark-") as work:
         for rows in args.sizes:
             print(f"measuring {rows:,} specialists…", file=sys.stderr, flush=True)
-            figures += figures_at(rows, repeats, Path(work))
+            figures += figures_at(rows, repeats, Path(work), args.server_python)
     print(report(figures, args.quick))
 
 

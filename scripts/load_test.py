@@ -209,11 +209,12 @@ def load_test(
     timeout: float,
     options: Sequence[str] = (),
     new_searches: bool = False,
+    python: str = sys.executable,
 ) -> list[Level]:
     """Start the app on loopback with this list, run each level, and always stop the server."""
     with tempfile.TemporaryDirectory(prefix="neurofinder-load-test-") as work:
         folder = measuring.app_copy(Path(work) / "app", specialists_csv)
-        with measuring.serve(folder, Path(work) / "tmp", options) as server:
+        with measuring.serve(folder, Path(work) / "tmp", options, python) as server:
             asyncio.run(check_client(server, timeout))
             levels = []
             places = new_places() if new_searches else None
@@ -246,6 +247,7 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="every search a ZIP not yet searched in the run (no help from the server's shared caches)",
     )
+    measuring.add_server_python(parser)
     args = parser.parse_args(argv)
     if not all(0 < count <= 100 for count in args.sessions) or not 0 < args.seconds <= 600:
         parser.error("sessions must be 1-100 and seconds at most 600: this is a bounded test")
@@ -255,7 +257,13 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as problem:
         parser.error(str(problem))
     levels = load_test(
-        specialists_csv, args.sessions, args.seconds, args.timeout, args.streamlit_option, args.new_searches
+        specialists_csv,
+        args.sessions,
+        args.seconds,
+        args.timeout,
+        args.streamlit_option,
+        args.new_searches,
+        args.server_python,
     )
     rows = f"{args.rows:,} generated" if args.rows else "the bundled"
     print(measuring.markdown_table(HEADERS, [level.cells() for level in levels]))

@@ -116,19 +116,40 @@ def test_the_naive_map_baseline_draws_every_result_escaped(sample_specialists: p
     assert "<img src=x" not in html
 
 
+#: The file the load test's --server-python leaves behind when the server really runs under it.
+SERVER_PYTHON_MARK = "server-python-was-used"
+
+
 @pytest.fixture(scope="module")
-def script_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, subprocess.Popen[str]]]:
+def scripts_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scripts' temporary folder (TMPDIR)."""
+    return tmp_path_factory.mktemp("scripts")
+
+
+@pytest.fixture(scope="module")
+def script_runs(scripts_temp: Path) -> Iterator[dict[str, subprocess.Popen[str]]]:
     """Both scripts at their smallest, started together so the two cores share the wait.
 
     TMPDIR keeps their generated lists and throwaway app copies out of the machine's temp folder. Each script
     runs in a process group of its own, and an unfinished one is ended with its whole group: killing only the
     script left the Streamlit server it had started running, orphaned, after a failed test.
     """
-    temp = tmp_path_factory.mktemp("scripts")
+    temp = scripts_temp
     env = {**os.environ, "TMPDIR": str(temp), "NEUROFINDER_GEOCODER": "off"}
+    server_python = temp / "server-python"  # this Python, leaving a mark that the server was started with it
+    server_python.write_text(f'#!/bin/sh\ntouch "{temp / SERVER_PYTHON_MARK}"\nexec "{sys.executable}" "$@"\n')
+    server_python.chmod(0o755)
     commands = {
         "benchmark": ["scripts/benchmark.py", "--sizes", "400", "--quick"],
-        "load_test": ["scripts/load_test.py", "--sessions", "1", "--seconds", "4"],
+        "load_test": [
+            "scripts/load_test.py",
+            "--sessions",
+            "1",
+            "--seconds",
+            "4",
+            "--server-python",
+            str(server_python),
+        ],
     }
     runs = {
         name: subprocess.Popen(
@@ -171,7 +192,10 @@ def test_benchmark_prints_its_table(script_runs: dict[str, subprocess.Popen[str]
 
 
 @pytest.mark.timeout(240)
-def test_load_test_prints_its_table_with_real_searches(script_runs: dict[str, subprocess.Popen[str]]) -> None:
+def test_load_test_prints_its_table_with_real_searches(
+    script_runs: dict[str, subprocess.Popen[str]], scripts_temp: Path
+) -> None:
     one_session = table_rows(finished(script_runs["load_test"]))["1"]
     assert int(one_session["searches"]) >= 1 and one_session["errors"] == "0"
     assert float(one_session["server CPU"]) > 0 and one_session["RSS peak"].endswith(" MB")
+    assert (scripts_temp / SERVER_PYTHON_MARK).exists()  # measured on the server Python it was given
