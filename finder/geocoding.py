@@ -9,6 +9,7 @@ for the batch filling, which asks about the same addresses run after run.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sqlite3
@@ -18,10 +19,6 @@ from concurrent import futures
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
-
-from geopy.exc import GeocoderTimedOut, GeopyError
-from geopy.extra.rate_limiter import RateLimiter
-from geopy.geocoders import Nominatim
 
 from finder.places import Location
 
@@ -63,11 +60,17 @@ def nominatim(
     `adapter_factory` is geopy's hook for the HTTP layer; tests pass a fake there so
     everything above the network edge is the real code. `domain` and `scheme` point it at
     another Nominatim server (a clinic's own, or a local one in tests).
+
+    geopy is imported here, not with the module: a ZIP or city search never needs it, and every
+    server start would pay ~70-100 ms for it.
     """
+    from geopy.exc import GeopyError
+    from geopy.extra.rate_limiter import RateLimiter
+
     options: dict[str, Any] = {"user_agent": user_agent, "timeout": timeout, "domain": domain, "scheme": scheme}
     if adapter_factory is not None:
         options["adapter_factory"] = adapter_factory
-    client = _UncheckedNominatim(**options)
+    client = _unchecked_nominatim()(**options)
     limited = RateLimiter(
         _with_deadline(client.geocode, timeout),
         min_delay_seconds=min_delay_seconds,
@@ -87,15 +90,21 @@ def nominatim(
     return geocode
 
 
-class _UncheckedNominatim(Nominatim):
-    """geopy's Nominatim client handing back the service's JSON as sent.
+@functools.cache
+def _unchecked_nominatim() -> type[Any]:
+    """geopy's Nominatim client handing back the service's JSON as sent (a class made on first use, as
+    geopy is imported then).
 
     geopy's own reading places a hit without coordinates at 0,0, quietly wraps a longitude of
     200 to -160 and raises ValueError or TypeError on other junk; `read_answer` checks instead.
     """
+    from geopy.geocoders import Nominatim
 
-    def _parse_json(self, places: Any, exactly_one: bool) -> Any:
-        return places
+    class UncheckedNominatim(Nominatim):
+        def _parse_json(self, places: Any, exactly_one: bool) -> Any:
+            return places
+
+    return UncheckedNominatim
 
 
 def read_answer(answer: object) -> Location | None:
@@ -195,6 +204,8 @@ def _with_deadline(call: Callable[_Args, _Result], seconds: float) -> Callable[_
         threading.Thread(target=run, name="geocoder-request", daemon=True).start()
         futures.wait((outcome,), timeout=seconds)
         if not outcome.done():
+            from geopy.exc import GeocoderTimedOut  # loaded already by whoever made `call`
+
             raise GeocoderTimedOut(f"no complete answer within {seconds:g} seconds")
         return outcome.result()
 

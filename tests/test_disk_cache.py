@@ -117,27 +117,33 @@ def test_a_new_zipcodes_version_builds_the_table_again(tmp_path: Path, monkeypat
 
 
 def test_heavy_libraries_load_on_first_use_and_then_work() -> None:
-    """A restart serving the checked copy does not import the stemmer or rapidfuzz before its first page;
-    validating a new file and a symptom search import them when they are needed, and work."""
+    """A restart serving the checked copy does not import the stemmer, rapidfuzz, geopy or folium (~0.3-0.5 s
+    together) for what a page needs first; validating a new file, a symptom search, a street address and a map
+    import them when they are needed, and work."""
     script = textwrap.dedent(
         """
         import sys
-        from finder import app_data, csv_io, ui  # what a page imports
+        from finder import app_data, csv_io, results_ui, ui  # what a page imports
         from finder.conditions import load_library
         library = load_library()
-        late = ("snowballstemmer", "rapidfuzz")
+        late = ("snowballstemmer", "rapidfuzz", "geopy", "folium", "branca")
         print(sorted(name for name in late if name in sys.modules))
         from tests.helpers_csv import VALID_ROW, csv_bytes
         report = csv_io.load_specialists(csv_bytes([VALID_ROW, {**VALID_ROW, "id": "NF-2", "phone": "555-01"}]))
         print(len(report.specialists), [problem.column for problem in report.errors])
         print([condition.slug for condition in library.search("my hand shakes")][:1])
         print([condition.slug for condition in library.search("seizrues")][:1])
+        from finder import geocoding, mapping
+        geocoding.nominatim(domain="127.0.0.1:9")
+        mapping.build_map(report.specialists, (41.9, -87.6), 25).get_root().render()
+        print(sorted(name for name in late if name in sys.modules))
         """
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=True
     )
-    before, validated, stemmed, fuzzy = done.stdout.strip().splitlines()
+    before, validated, stemmed, fuzzy, after = done.stdout.strip().splitlines()
     assert before == "[]"
+    assert after == str(sorted(["snowballstemmer", "rapidfuzz", "geopy", "folium", "branca"]))
     assert validated == "1 ['phone']"  # the per-column rules ran and caught the short phone number
     assert stemmed != "[]" and fuzzy != "[]"
