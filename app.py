@@ -32,7 +32,10 @@ with st.form("quick-search"):
     if st.form_submit_button("Find specialists near me", type="primary"):
         if where.strip():
             ui.open_search({"location": where.strip()})
-        st.warning("Type where you are first: a ZIP code like 60614, or a city and state like Denver, CO.", icon="📍")
+        st.warning(
+            "Type where you are first: a ZIP code like 60614, or a city and state like Denver, CO.",
+            icon=":material/location_on:",
+        )
         accessibility.focus_field(WHERE_LABEL)  # so the patient can type at once
 
 with st.form("symptom"):
@@ -44,15 +47,15 @@ with st.form("symptom"):
     if st.form_submit_button("Look it up"):
         if symptom.strip():
             st.switch_page(ui.CONDITIONS_PAGE, query_params={"q": symptom.strip()})
-        st.warning("Type what is happening first, for example “my hand shakes” or “dizzy”.", icon="💬")
+        st.warning("Type what is happening first, for example “my hand shakes” or “dizzy”.", icon=":material/chat:")
         accessibility.focus_field(SYMPTOM_LABEL)
 
 find, learn = st.columns(2)
 with find, st.container(border=True):
     st.markdown("**More search options**  \nFilter by the kind of care, language, telehealth and more.")
-    st.page_link(ui.FIND_PAGE, label="Find a specialist", icon="🔎")
+    st.page_link(ui.FIND_PAGE, label="Find a specialist", icon=":material/search:")
 with learn, st.container(border=True):
     st.markdown("**Learn about conditions**  \nPlain-language pages on myoclonus, epilepsy, Parkinson's and more.")
-    st.page_link(ui.CONDITIONS_PAGE, label="Learn about conditions", icon="📖")
+    st.page_link(ui.CONDITIONS_PAGE, label="Learn about conditions", icon=":material/menu_book:")
 
 st.caption(app_data.specialist_list().notice)  # where the list comes from, or that it is sample data

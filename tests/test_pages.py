@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -301,3 +304,20 @@ def test_the_lists_size_under_the_search_is_not_read_as_a_second_result_count() 
     assert notice.startswith(f"The list we search has {size:,} specialists in all.")
     assert not re.match(r"\d", notice), notice
     assert re.match(r"\d+ specialists? within", app.success[0].value)  # the count of results is the one number
+
+
+def test_patient_pages_never_load_streamlits_emoji_catalogue() -> None:
+    """An emoji tab icon made Streamlit import its list of every emoji (~50 ms of each server's first page)."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from tests.apptest_pages import CONDITIONS, FIND, open_page
+        pages = [open_page(), open_page(FIND, location="10001"), open_page(CONDITIONS, condition="myoclonus")]
+        assert not any(page.exception for page in pages), [page.exception for page in pages]
+        print("streamlit.emojis" in sys.modules)
+        """
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"
