@@ -39,8 +39,8 @@ def parse_plain(data: bytes, encoding: str) -> tuple[list[str], pa.Table] | None
     `encoding` is the one the careful reader would use ("utf-8-sig" or "cp1252"). Both are ASCII in
     the bytes that matter here (quote, comma, line breaks), so the checks run on the raw bytes.
     """
-    if encoding == "utf-8-sig":
-        data = data.removeprefix(codecs.BOM_UTF8)
+    if encoding == "utf-8-sig":  # the careful reader drops one byte-order mark, and only one
+        data, encoding = data.removeprefix(codecs.BOM_UTF8), "utf-8"
     raw = np.frombuffer(data, dtype=np.uint8)
     if not data or not _plain_quotes(data, raw):
         return None
@@ -50,7 +50,7 @@ def parse_plain(data: bytes, encoding: str) -> tuple[list[str], pa.Table] | None
     body = data[header_end:]
     if header_line.count(b'"') % 2 or not "".join(header).strip() or not body:
         return None  # a quoted line break in row 1, or no names or rows: the careful reader words these
-    if encoding != "utf-8-sig":
+    if encoding != "utf-8":
         body = body.decode(encoding, errors="replace").encode("utf-8")
     if body.startswith(codecs.BOM_UTF8):
         return None  # Arrow drops a byte-order mark at the start of what it parses; csv keeps it as text
