@@ -24,13 +24,13 @@ RUN pip install --no-cache-dir -r requirements.txt
 # compiled now because that process cannot write their .pyc files, and every start would pay for it.
 # A numeric user, so an orchestrator (Kubernetes runAsNonRoot) can check it is not root.
 # Secrets are mounted at run time, never built in: see docs/deploy.md (STREAMLIT_SECRETS_FILES).
-# The checked copy of the bundled list is made now and kept in the image (finder.table_cache.prepare;
-# the ZIP table ships with the app), so even a new container's first start skips that work; the
-# server may add checked copies of live lists to the same folder, so it owns that folder.
+# The checked copies of the bundled list and the condition pages are made now and kept in the image
+# (finder/first_start.py; the ZIP table ships with the app), so even a new container's first start
+# skips that work; the server may add checked copies of live lists to the same folder, so it owns it.
 COPY . .
 RUN python -m compileall -q app.py pages finder \
     && useradd --no-log-init --create-home --uid 10001 --user-group neurofinder \
-    && python -c "from pathlib import Path; from finder import table_cache; table_cache.prepare(Path('data/specialists.csv'))" \
+    && python -m finder.first_start data/specialists.csv \
     && chown -R 10001:10001 "$NEUROFINDER_CACHE_DIR"
 USER 10001:10001
 

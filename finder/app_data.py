@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from finder import table_cache
-from finder.conditions import CONDITIONS_DIR, ConditionLibrary, load_library
+from finder.conditions import CONDITIONS_DIR, ConditionLibrary, kept_library
 from finder.csv_io import load_specialists
 from finder.geocoding import Geocode
 from finder.live_source import GoodList, LiveKeeper, LiveSource, choose, fetched_description
@@ -164,7 +164,8 @@ def specialist_list() -> SpecialistList:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load_library(folder: str, newest_change: float) -> ConditionLibrary:
-    return load_library(Path(folder))
+    """Checked once per change; a restart reads the checked copy (finder.conditions.kept_library)."""
+    return kept_library(Path(folder))
 
 
 def condition_library() -> ConditionLibrary:

@@ -1,37 +1,37 @@
 """The condition library: patient pages kept as Markdown files with front matter in data/conditions/.
 
-Staff edit these files by hand, so loading checks each one (pydantic for the front matter,
-plus cross-file checks for links) and reports what is wrong by file name instead of
-raising. A file with a fatal problem is left out; a broken link or unknown subspecialty
-is dropped and reported while the rest of the page is still shown.
+This module holds what the pages need (the conditions, the symptom search, the links between
+pages) and serves the library from a checked copy on disk; reading and checking the files
+themselves is finder.condition_reader's job, done only when a file or the checking code changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from functools import cache, cached_property
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
-
-from finder import vocabulary
+from finder import disk_cache, vocabulary
 
 CONDITIONS_DIR = Path(__file__).resolve().parents[1] / "data" / "conditions"
-_LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+#: A link to another condition page inside a page's text: [[slug]] or [[slug|words shown]].
+LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+#: A condition file's name without .md, which is also its page's address: lower-case words joined by dashes.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Every page's first section (docs/condition-format.md): the red flags, shown before anything else.
 EMERGENCY_HEADING = "When is it an emergency?"
 _SECTION = re.compile(r"^## +(.+?) *$", re.MULTILINE)
 _WORD = re.compile(r"[a-z0-9]+")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Words that say nothing about a condition ("my arm jerks at night").
 _STOP_WORDS = frozenset(
     ("a", "an", "and", "are", "at", "i", "im", "is", "it", "my", "of", "on", "or", "the", "to", "with", "when",
@@ -40,48 +40,20 @@ _STOP_WORDS = frozenset(
 )  # fmt: skip
 #: A typed word counts as a near match of an index word from this similarity (0-100).
 FUZZY_CUTOFF = 80
-#: Condition pages are a few KB; a file far larger is a mistake and is not parsed.
-MAX_FILE_BYTES = 100_000
-#: The front matter needs a list of small mappings at most (sources).
-MAX_NESTING = 10
+#: What the checked copy depends on besides the files: the code that reads and checks them, and its libraries.
+_READING_CODE = ("condition_reader.py", "conditions.py", "vocabulary.py")
+_READING_LIBRARIES = ("pydantic", "PyYAML", "python-frontmatter")
+
+log = logging.getLogger(__name__)
 
 
-class Source(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1)
-    publisher: str = Field(min_length=1)
-    url: HttpUrl
+@dataclass(frozen=True)
+class Source:
+    """A reference a page was written from; its address was checked to be an http(s) link when read."""
 
-
-class FrontMatter(BaseModel):
-    """What each condition file must declare; extra keys are refused so typos are caught."""
-
-    model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
-    also_known_as: list[str] = []
-    symptom_words: list[str] = []
-    subspecialties: list[str] = Field(min_length=1)
-    related: list[str] = []
-    updated: dt.date
-    reviewed_by: str = ""
-    last_reviewed: dt.date | None = None
-    sources: list[Source] = Field(min_length=1)
-
-    @field_validator("sources")
-    @classmethod
-    def _web_links_only(cls, sources: list[Source]) -> list[Source]:
-        for source in sources:
-            if source.url.scheme not in {"http", "https"}:
-                raise ValueError(f"the source link {source.url} must start with https://")
-        return sources
-
-    @model_validator(mode="after")
-    def _review_is_named_and_dated(self) -> FrontMatter:
-        """A review claim needs both who signed off and when, so a page never half-claims a review."""
-        if bool(self.reviewed_by.strip()) != (self.last_reviewed is not None):
-            raise ValueError("“reviewed_by” and “last_reviewed” go together: give both, or neither")
-        return self
+    title: str
+    publisher: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -195,153 +167,6 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
-def _plain_errors(error: ValidationError) -> str:
-    """pydantic's report in words a content editor understands."""
-    parts = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "front matter"
-        if problem["type"] == "missing":
-            parts.append(f"“{where}” is missing")
-        elif problem["type"] == "extra_forbidden":
-            parts.append(f"“{where}” is not a field we know (check the spelling)")
-        elif problem["type"] == "string_type":
-            parts.append(f"“{where}” must be text (put it in quotes if it looks like a date, a number or yes/no)")
-        else:
-            parts.append(f"“{where}”: {problem['msg']}")
-    return "; ".join(parts)
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader with two guards for hand-edited front matter.
-
-    A value YAML reads as a date or number but cannot build (2026-02-30, `!!float abc`) becomes a
-    YAML error naming the value, instead of a bare ValueError. Nesting deeper than a condition page
-    needs is refused before it is built: tens of thousands of levels crash the YAML reader outright.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        self._depth += 1
-        try:
-            if self._depth > MAX_NESTING:
-                raise yaml.composer.ComposerError(
-                    problem=f"the values are nested more than {MAX_NESTING} levels deep",
-                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as error:
-            value = str(node.value)[:40] if isinstance(node, yaml.ScalarNode) else "a value"
-            kind = node.tag.rpartition(":")[2]
-            raise yaml.constructor.ConstructorError(
-                problem=f"“{value}” is not a valid {kind}: {error}", problem_mark=node.start_mark
-            ) from error
-
-
-class _FrontMatterYAML(YAMLHandler):
-    """python-frontmatter's YAML handling with the guarded loader."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:  # as YAMLHandler.load: whatever the YAML holds
-        return yaml.load(fm, Loader=_FrontMatterLoader)
-
-
-class _Unusable(ValueError):
-    """What makes a condition file unusable, in words for its editor."""
-
-
-def _load(path: Path) -> frontmatter.Post:
-    """The file's front matter and text, read with the size and YAML guards."""
-    with path.open("rb") as file:
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise _Unusable(f"the file is larger than {MAX_FILE_BYTES // 1000} KB; condition pages are a few KB")
-    text, handler = data.decode("utf-8"), _FrontMatterYAML()
-    if not handler.detect(text):
-        raise _Unusable("no front matter: the file must start with “name: value” lines between two --- lines")
-    metadata, content = frontmatter.parse(text, handler=handler)
-    post = frontmatter.Post(content, handler)
-    post.metadata.update(metadata)  # not Post(**metadata): YAML keys need not be text (2026-01-01: x)
-    return post
-
-
-def _read(path: Path) -> tuple[Condition | None, list[str]]:
-    name = path.name
-    slug = path.stem
-    if not _SLUG.match(slug):
-        return None, [f"{name}: file names must be lower-case words joined by dashes, like essential-tremor.md"]
-    try:
-        post = _load(path)
-        meta = FrontMatter.model_validate(post.metadata)
-    except _Unusable as problem:
-        return None, [f"{name}: {problem}"]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [f"{name}: cannot be read ({error})"]
-    except yaml.YAMLError as error:
-        detail = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, [f"{name}: the front matter is not valid YAML ({detail})"]
-    except ValidationError as error:
-        return None, [f"{name}: {_plain_errors(error)}"]
-    problems = []
-    known = []
-    for name_given in meta.subspecialties:
-        if found := vocabulary.to_slug(name_given):
-            known.append(found)
-        else:
-            hint = vocabulary.closest(name_given)
-            problems.append(
-                f"{name}: “{name_given}” is not a subspecialty we list" + (f"; did you mean “{hint}”?" if hint else "")
-            )
-    if not known:
-        return None, [*problems, f"{name}: no known subspecialty, so the page cannot link to the search"]
-    condition = Condition(
-        slug=slug,
-        title=meta.title,
-        summary=" ".join(meta.summary.split()),
-        also_known_as=tuple(meta.also_known_as),
-        symptom_words=tuple(meta.symptom_words),
-        subspecialties=tuple(dict.fromkeys(known)),
-        related=tuple(meta.related),
-        updated=meta.updated,
-        reviewed_by=" ".join(meta.reviewed_by.split()),
-        last_reviewed=meta.last_reviewed,
-        sources=tuple(meta.sources),
-        body=post.content,
-    )
-    return condition, problems
-
-
-def load_library(folder: Path = CONDITIONS_DIR) -> ConditionLibrary:
-    """Read every condition file in folder; never raises on bad content."""
-    conditions: dict[str, Condition] = {}
-    problems: list[str] = []
-    if not folder.is_dir():
-        return ConditionLibrary({}, [f"the condition folder {folder} does not exist"])
-    for path in sorted(folder.glob("*.md")):
-        try:
-            condition, found = _read(path)
-        except Exception as error:  # the boundary: one odd file must never take the whole library down
-            condition, found = None, [f"{path.name}: cannot be used ({type(error).__name__}: {str(error)[:200]})"]
-        problems += found
-        if condition:
-            conditions[condition.slug] = condition
-    for slug, condition in list(conditions.items()):
-        broken = [other for other in condition.related if other not in conditions or other == slug]
-        dead_links = sorted({m.group(1) for m in _LINK.finditer(condition.body)} - set(conditions))
-        problems += [f"{slug}.md: the related condition “{other}” does not exist" for other in broken]
-        problems += [f"{slug}.md: the link [[{other}]] leads to a page that does not exist" for other in dead_links]
-        if broken:
-            conditions[slug] = replace(condition, related=tuple(r for r in condition.related if r not in broken))
-    return ConditionLibrary(conditions, problems)
-
-
 def render_body(condition: Condition, library: ConditionLibrary, href: Callable[[str], str]) -> str:
     """The page text with [[slug|text]] turned into Markdown links (plain text when the page is missing)."""
 
@@ -351,7 +176,7 @@ def render_body(condition: Condition, library: ConditionLibrary, href: Callable[
         shown = text or (target.title if target else slug)
         return f"[{shown}]({href(slug)})" if target else shown
 
-    return _LINK.sub(link, condition.body)
+    return LINK.sub(link, condition.body)
 
 
 def split_emergency(text: str) -> tuple[str, str, str]:
@@ -366,3 +191,88 @@ def split_emergency(text: str) -> tuple[str, str, str]:
             end = headings[number + 1].start() if number + 1 < len(headings) else len(text)
             return text[: heading.start()].strip(), text[heading.end() : end].strip(), text[end:].strip()
     return text, "", ""
+
+
+def load_library(folder: Path = CONDITIONS_DIR) -> ConditionLibrary:
+    """Read and check every condition file in `folder`; never raises on bad content."""
+    from finder.condition_reader import read_library  # pydantic and YAML only when files are read
+
+    return read_library(folder)
+
+
+def kept_library(folder: Path = CONDITIONS_DIR, directory: Path | None = None) -> ConditionLibrary:
+    """The library `load_library` reads from `folder`, from its checked copy on disk when the files, the
+    checking code and its libraries are all unchanged (the same copy a restart left), else read and kept.
+
+    The copy is JSON, never pickle: a file in a shared temporary folder must not be able to run code.
+    """
+    directory = directory or disk_cache.CACHE_DIR
+    try:
+        key = _library_key(folder)
+    except OSError:  # unreadable folder or file: let the reader say so in plain words
+        return load_library(folder)
+    path = directory / f"conditions-{key}.json"
+    try:
+        return _from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        pass
+    except Exception as error:  # a damaged or foreign copy: read the files again
+        log.warning("ignoring the kept condition library %s: %s", path, error)
+    library = load_library(folder)
+    try:
+        disk_cache.write_whole(path, lambda partial: partial.write_text(_to_json(library), encoding="utf-8"))
+        for old in directory.glob("conditions-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as error:  # a read-only or full disk costs speed, not the library
+        log.warning("could not keep the condition library %s: %s", path, error)
+    return library
+
+
+def _library_key(folder: Path) -> str:
+    """A name for everything the checked library depends on: each file's name and bytes, the folder, the code."""
+    digest = hashlib.sha256(str(folder.resolve()).encode())
+    here = Path(__file__).parent
+    for code in _READING_CODE:
+        digest.update((here / code).read_bytes())
+    for name in _READING_LIBRARIES:
+        digest.update(f"{name}=={_version(name)}".encode())
+    for path in sorted(folder.glob("*.md")):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def _to_json(library: ConditionLibrary) -> str:
+    return json.dumps(
+        {"conditions": [asdict(condition) for condition in library.conditions.values()], "problems": library.problems},
+        default=dt.date.isoformat,
+    )
+
+
+def _from_json(kept: dict[str, Any]) -> ConditionLibrary:
+    conditions = {}
+    for entry in kept["conditions"]:
+        last_reviewed = entry["last_reviewed"]
+        condition = Condition(
+            slug=entry["slug"],
+            title=entry["title"],
+            summary=entry["summary"],
+            also_known_as=tuple(entry["also_known_as"]),
+            symptom_words=tuple(entry["symptom_words"]),
+            subspecialties=tuple(entry["subspecialties"]),
+            related=tuple(entry["related"]),
+            updated=dt.date.fromisoformat(entry["updated"]),
+            reviewed_by=entry["reviewed_by"],
+            last_reviewed=dt.date.fromisoformat(last_reviewed) if last_reviewed else None,
+            sources=tuple(Source(**source) for source in entry["sources"]),
+            body=entry["body"],
+        )
+        conditions[condition.slug] = condition
+    return ConditionLibrary(conditions, list(kept["problems"]))

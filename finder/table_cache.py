@@ -22,9 +22,7 @@ import pandas as pd
 
 import finder
 from finder import disk_cache
-from finder.csv_io import load_specialists
 from finder.table_contract import Problem, ProblemLog, ValidationReport
-from finder.zip_index import zip_table
 
 DEFAULT_CACHE_DIR = disk_cache.CACHE_DIR
 #: The modules whose code decides what a checked table holds (every finder module the reader and the checks
@@ -89,16 +87,6 @@ def _read(table_path: Path, facts_path: Path) -> ValidationReport:
     with contextlib.suppress(OSError):  # most recently used, for pruning; a read-only copy is still a good copy
         os.utime(facts_path)
     return ValidationReport(table, log, facts["rows_read"])
-
-
-def prepare(csv_path: Path) -> None:
-    """Do now what a server's first start would do: ready the ZIP table (built only for a zipcodes version
-    the app does not ship a copy for) and check `csv_path`, keeping both on disk.
-
-    For container images (see the Dockerfile): every new container then starts as fast as a restart.
-    """
-    zip_table()
-    checked(csv_path.read_bytes(), load_specialists)
 
 
 def _write(report: ValidationReport, table_path: Path, facts_path: Path) -> None:

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finder import app_data
-from finder.conditions import CONDITIONS_DIR, MAX_FILE_BYTES, MAX_NESTING, load_library
+from finder.condition_reader import MAX_FILE_BYTES, MAX_NESTING
+from finder.conditions import CONDITIONS_DIR, load_library
 from tests.apptest_pages import CONDITIONS, FIND, distances, open_page
 
 GOOD: dict[str, Any] = {

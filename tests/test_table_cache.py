@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import zipcodes
 
-from finder import disk_cache, table_cache, zip_index
+from finder import conditions, disk_cache, first_start, table_cache, zip_index
 from finder.csv_io import load_specialists
 from finder.table_contract import ValidationReport
 from tests.helpers_csv import VALID_ROW, csv_bytes, specialists
@@ -122,12 +122,14 @@ def test_prepare_keeps_what_a_first_start_needs(tmp_path: Path, monkeypatch: pyt
     csv.write_bytes(a_file())
     zip_index.zip_table.cache_clear()
     try:
-        table_cache.prepare(csv)
+        first_start.prepare(csv)
         zip_index.zip_table.cache_clear()  # a new process
         monkeypatch.setattr(zipcodes, "list_all", lambda: pytest.fail("the ZIP table was built again"))
         assert len(zip_index.zip_table()) > 40_000
         check = CountingCheck()
         assert len(table_cache.checked(csv.read_bytes(), check).specialists) == 5 and check.calls == 0
+        monkeypatch.setattr(conditions, "load_library", lambda folder: pytest.fail("the condition pages were read"))
+        assert conditions.kept_library().conditions
     finally:
         zip_index.zip_table.cache_clear()
 
