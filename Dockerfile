@@ -3,13 +3,12 @@
 #   docker build -t neurofinder . && docker run --rm -p 8501:8501 neurofinder
 FROM python:3.11-slim-bookworm
 
-# Log straight to the container's output; keep no pip cache in the image.
-# The code never changes inside a running container, so Streamlit need not watch its files.
+# Log straight to the container's output; keep no pip cache in the image. (Streamlit's file
+# watcher is off in .streamlit/config.toml, which the image includes.)
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     STREAMLIT_SERVER_HEADLESS=true \
-    STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false \
     NEUROFINDER_CACHE_DIR=/var/cache/neurofinder
 

@@ -1,6 +1,7 @@
 """The staff guide must keep up with the code: every column and subspecialty is explained there."""
 
 import re
+import tomllib
 from pathlib import Path
 
 from finder.table_contract import ALL_COLUMNS
@@ -50,3 +51,12 @@ def test_the_readme_module_list_matches_the_package() -> None:
     named = set(re.findall(r"\b(\w+\.py)\b", package))
     modules = {path.name for path in (ROOT / "finder").glob("*.py")} - {"__init__.py"}
     assert sorted(modules - named) == [] and sorted(named - modules) == []
+
+
+def test_server_settings_that_speed_and_safety_depend_on() -> None:
+    """Each was measured or decided (see the comments in .streamlit/config.toml); losing one is a regression."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"  # never a traceback for a patient
+    assert config["runner"]["postScriptGC"] is False  # ~220 ms a page
+    assert config["server"]["fileWatcherType"] == "none"  # ~140 ms of each session's first page
+    assert "--server.fileWatcherType auto" in (ROOT / "README.md").read_text(encoding="utf-8")  # for developers
