@@ -28,7 +28,7 @@ from finder.safety import directions_url, escape_html, escape_markdown, safe_url
 from finder.search import Found, SearchCriteria, find, rows
 from finder.search_request import SearchRequest, echo
 from finder.table_contract import COLUMN_LABELS
-from finder.ui import FIND_PAGE, FOCUS_KEY, SEARCHES_KEY, condition_href, new_search
+from finder.ui import FOCUS_KEY, SEARCHES_KEY, condition_href, new_search
 from finder.wording import counted
 
 memory.cap_malloc_arenas()  # before the page runs' threads allocate: see finder/memory.py
@@ -277,17 +277,26 @@ def approximate_place(where: Location) -> None:
         )
 
 
-def place_links(labels: tuple[str, ...], request: SearchRequest) -> None:
-    """One link per place: the same search at that place, so the patient taps instead of retyping."""
-    for label in labels:
-        params = replace(request, location=label).to_query_params()
-        st.page_link(FIND_PAGE, label=label, icon=":material/location_on:", query_params=params)
+def place_choices(labels: tuple[str, ...], request: SearchRequest, key: str) -> None:
+    """One button per place: the same search at that place, so the patient taps instead of retyping.
+
+    Buttons, not page links, as for the filter chips: a link to the page already shown leaves the old
+    address in the browser, so a bookmark or a shared link would ask again or show another place.
+    """
+    for number, label in enumerate(labels):
+        st.button(
+            label,
+            icon=":material/location_on:",
+            key=f"{key}-{number}",
+            on_click=_start,
+            args=(replace(request, location=label),),
+        )
 
 
 def which_place(problem: AmbiguousLocation, request: SearchRequest) -> None:
     """A city name several states share: ask which one, biggest first, instead of guessing."""
     st.warning(escape_markdown(problem), icon=":material/location_on:")
-    place_links(problem.choices, request)
+    place_choices(problem.choices, request, key="which-place")
 
 
 def other_places(where: Location, request: SearchRequest) -> None:
@@ -298,7 +307,7 @@ def other_places(where: Location, request: SearchRequest) -> None:
             icon=":material/location_on:",
         )
         with st.expander("Other places with this name"):
-            place_links(where.alternatives, request)
+            place_choices(where.alternatives, request, key="other-place")
 
 
 #: The key of the row of filter chips, and the prefix of each chip's key (their CSS classes: `st-key-…`).

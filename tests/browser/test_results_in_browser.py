@@ -156,3 +156,17 @@ def test_with_four_filters_the_first_result_is_on_a_phones_first_screen(
     page.get_by_role("button", name="Remove filter: speaks Spanish", exact=True).tap()
     expect(page).not_to_have_url(re.compile("language="))
     expect(page.get_by_role("button", name="Remove filter: speaks Spanish", exact=True)).to_have_count(0)
+
+
+@pytest.mark.parametrize(("typed", "chosen"), [("Springfield", "Springfield, IL"), ("Denver", "Denver, IA")])
+def test_choosing_one_of_several_same_named_places_puts_it_in_the_address(
+    new_page: Callable[..., Page], app_url: str, typed: str, chosen: str
+) -> None:
+    """A bookmark or a shared link must bring back the place chosen, not ask again or show another one."""
+    page = new_page()
+    page.goto(f"{app_url}/find?location={typed}&radius=50")
+    if typed == "Denver":  # searched at once as Denver, CO; the others are offered folded
+        page.get_by_text("Other places with this name").click()
+    page.get_by_role("button", name=chosen).click()
+    expect(page).to_have_url(re.compile(r"location=" + re.escape(chosen.replace(", ", "%2C+")) + r"&radius=50"))
+    expect(page.get_by_text(f"within 50 miles of {chosen}")).to_be_visible()
