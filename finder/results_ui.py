@@ -29,7 +29,7 @@ from finder.search import Found, SearchCriteria, find, rows
 from finder.search_request import SearchRequest, echo
 from finder.table_contract import COLUMN_LABELS
 from finder.ui import FOCUS_KEY, SEARCHES_KEY, condition_href, new_search
-from finder.wording import counted
+from finder.wording import counted, nearest_outside
 
 memory.cap_malloc_arenas()  # before the page runs' threads allocate: see finder/memory.py
 
@@ -392,7 +392,7 @@ def search_results(
         if not len(found):
             st.markdown("No specialist in our list matches these filters. Try fewer filters.")
             return
-        st.markdown("These are the nearest ones that match, a little farther away:")
+        st.markdown(nearest_outside(found.distances[0], found.distances[-1], len(found)))
     else:
         st.success(_count_line(len(found), request, place), icon=":material/check_circle:")
     view = st.segmented_control(

@@ -146,6 +146,8 @@ def test_nothing_nearby_offers_the_nearest_outside_the_radius() -> None:
     assert "No matching specialists within 5 miles" in app.warning[0].value
     found = distances(app)
     assert found and found == sorted(found) and min(found) > 5
+    [how_far] = [block.value for block in app.markdown if block.value.startswith("The nearest")]
+    assert f" {round(min(found)):,} to " in how_far and how_far.endswith(" miles away:")  # not "a little farther"
 
 
 def test_myoclonus_page_shows_red_flags_first_then_its_sections_and_disclaimer() -> None:
