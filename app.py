@@ -27,8 +27,7 @@ with st.form("quick-search"):
     where = st.text_input(
         WHERE_LABEL,
         placeholder="for example 60614, or Denver, CO",
-        max_chars=MAX_TEXT_LENGTH,
-    )
+    )  # no max_chars: a longer paste would vanish without a word; the search says it is too long
     if st.form_submit_button("Find specialists near me", type="primary"):
         if where.strip():
             ui.open_search({"location": where.strip()})

@@ -55,7 +55,10 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
     if not query:
         raise LocationError("Enter a ZIP code, a city and state (like “Denver, CO”), or a street address.")
     if len(query) > MAX_TEXT_LENGTH:
-        raise LocationError("That location is too long. Enter a ZIP code, a city and state, or a street address.")
+        raise LocationError(
+            f"That location is longer than {MAX_TEXT_LENGTH} characters. Enter a ZIP code, a city and state "
+            "(like “Denver, CO”), or a street address."
+        )
 
     if zip_match := _ZIP.match(query):
         found = zip_centroid(zip_match.group(1))

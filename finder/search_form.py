@@ -12,7 +12,7 @@ import streamlit as st
 from finder import vocabulary
 from finder.app_data import SpecialistList
 from finder.conditions import ConditionLibrary
-from finder.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
+from finder.limits import MAX_NAME_LENGTH
 from finder.results_ui import LOCATION_LABEL, submit
 from finder.search import RADIUS_CHOICES_MILES
 from finder.search_request import GENDERS, SearchRequest, echo
@@ -41,8 +41,7 @@ def search_form(request: SearchRequest, specialists: SpecialistList, library: Co
             LOCATION_LABEL,
             value=request.location,
             placeholder="for example 60614, or Denver, CO",
-            max_chars=MAX_TEXT_LENGTH,
-        )
+        )  # no max_chars: a longer paste would vanish without a word; the search says it is too long
         radius = st.select_slider(
             "How far can you travel?",
             options=RADIUS_CHOICES_MILES,

@@ -96,8 +96,8 @@ class SearchRequest:
         )
 
 
-def _text(value: str) -> str:
-    return " ".join(value.split())[:MAX_TEXT_LENGTH]
+def _text(value: str, limit: int = MAX_TEXT_LENGTH) -> str:
+    return " ".join(value.split())[:limit]
 
 
 def echo(value: str) -> str:
@@ -117,7 +117,9 @@ def from_query_params(params: Mapping[str, str], library: ConditionLibrary) -> t
     """Read a search from URL parameters; returns it with notes (Markdown) about anything that was ignored."""
     notes: list[str] = []
     request = SearchRequest(
-        location=_text(params.get("location", "")),
+        # One character over the limit is kept, so the lookup says the place is too long instead of searching
+        # an address cut short.
+        location=_text(params.get("location", ""), MAX_TEXT_LENGTH + 1),
         language=_text(params.get("language", "")),
         name=_text(params.get("name", "")),
         accepting_new_patients=params.get("accepting", "") in {"1", "true", "yes"},

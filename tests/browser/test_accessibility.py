@@ -363,6 +363,20 @@ def test_a_place_that_cannot_be_searched_is_explained_on_the_first_screen(
         expect(page.get_by_label(LOCATION_LABEL)).to_be_focused()
 
 
+@pytest.mark.parametrize("start", ["/", "/find"])
+def test_a_pasted_place_that_is_too_long_is_explained_not_dropped(
+    new_page: Callable[..., Page], app_url: str, start: str
+) -> None:
+    """A limit on the box made a pasted 300-character address vanish, then "type where you are first"."""
+    page = new_page(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page.goto(f"{app_url}{start}")
+    box = page.get_by_label(WHERE_LABEL if start == "/" else LOCATION_LABEL)
+    box.fill("1 Main Street, " * 20)
+    box.press("Enter")
+    expect(page.get_by_text("That location is longer than 200 characters")).to_be_visible()
+    expect(page.get_by_label(LOCATION_LABEL)).to_be_focused()  # the patient can retype at once
+
+
 PAGE_LINKS = """() => [...document.querySelectorAll('[data-testid="stPageLink-NavLink"]')]
     .filter(link => link.getClientRects().length)
     .map(link => [link.innerText.replace(/\\s+/g, ' ').trim(), link.getBoundingClientRect().height])"""
