@@ -38,7 +38,11 @@ def test_zip_gives_its_centroid() -> None:
 
 @pytest.mark.parametrize(
     ("text", "phrase"),
-    [("99999", "could not find the ZIP code 99999"), ("", "Enter a ZIP code"), ("x" * 300, "too long")],
+    [
+        ("99999", "could not find the ZIP code 99999"),
+        ("", "Enter a ZIP code"),
+        ("x" * 300, "longer than 200 characters"),
+    ],
 )
 def test_bad_locations_say_what_is_wrong(text: str, phrase: str) -> None:
     with pytest.raises(LocationError, match=phrase):
