@@ -77,6 +77,10 @@ RESULTS_STYLE = f"""<style>
     padding: 0 14px; border: 1px solid #1c5fa8; border-radius: 6px; background: #ffffff; color: #0b4a8b;
     font-weight: 600; text-decoration: none;
 }}
+.nf-card .nf-icon {{
+    font-family: "Material Symbols Rounded"; font-size: 20px; font-weight: 400; line-height: 1;
+    font-feature-settings: "liga"; -webkit-font-feature-settings: "liga";
+}}
 .nf-card a.nf-action:hover {{ background: #eef4fb; }}
 .nf-card a.nf-action:focus-visible {{ outline: 3px solid #0b4a8b; outline-offset: 2px; }}
 #{RESULTS_HEADING_ID} {{ margin: 0; padding: 0.5rem 0 0; }}
@@ -114,12 +118,16 @@ def submit(request: SearchRequest) -> None:
 
 
 def _action(icon: str, text: str, href: str, name: str, external: bool) -> str:
-    """A 44-pixel button link; `name` (what a screen reader says) starts with the visible text."""
+    """A 44-pixel button link; `name` (what a screen reader says) starts with the visible text.
+
+    `icon` is a Material Symbol's name, drawn with the font Streamlit serves for its own icons: emoji
+    showed as empty boxes on computers without an emoji font (the README screenshots among them).
+    """
     new_tab = ' target="_blank" rel="noopener noreferrer"' if external else ""
     label = name + (NEW_TAB if external else "")
     return (
         f'<a class="nf-action" href="{escape_html(href)}"{new_tab} aria-label="{escape_html(label)}">'
-        f'<span aria-hidden="true">{icon}</span>{escape_html(text)}</a>'
+        f'<span class="nf-icon" aria-hidden="true">{icon}</span>{escape_html(text)}</a>'
     )
 
 
@@ -128,16 +136,18 @@ def _actions(specialist: pd.Series) -> list[str]:
     name = str(specialist["name"])
     actions = []
     if call := tel_url(specialist["phone_digits"]):
-        actions.append(_action("📞", "Call", call, f"Call {name} at {specialist['phone']}", external=False))
+        actions.append(_action("call", "Call", call, f"Call {name} at {specialist['phone']}", external=False))
     lat, lon = float(specialist["latitude"]), float(specialist["longitude"])
     if math.isfinite(lat) and math.isfinite(lon):
         place = specialist["clinic"] or name
-        actions.append(_action("🧭", "Directions", directions_url(lat, lon), f"Directions to {place}", external=True))
+        actions.append(
+            _action("directions", "Directions", directions_url(lat, lon), f"Directions to {place}", external=True)
+        )
     if website := safe_url(specialist["website"]):
-        actions.append(_action("🌐", "Website", website, f"Website of {name}", external=True))
+        actions.append(_action("language", "Website", website, f"Website of {name}", external=True))
     if npi.is_valid(specialist["npi"]):  # the public listing, so a patient can check who this is
         link = npi.registry_url(specialist["npi"])
-        actions.append(_action("🪪", "NPI Registry", link, f"NPI Registry page of {name}", external=True))
+        actions.append(_action("badge", "NPI Registry", link, f"NPI Registry page of {name}", external=True))
     return actions
 
 

@@ -95,7 +95,16 @@ def test_call_and_directions_are_big_buttons_named_after_the_specialist(
     hidden = page.locator(".nf-card").first.evaluate(
         "card => [...card.querySelectorAll('a span')].every(icon => icon.getAttribute('aria-hidden') === 'true')"
     )
-    assert hidden, "the buttons' emoji are read out"
+    assert hidden, "the buttons' icons are read out"
+    # Icons drawn with the Material Symbols font Streamlit serves: one glyph, never an emoji, which showed as an
+    # empty box where no emoji font is installed (as in the README screenshots).
+    icons = page.locator(".nf-card").first.evaluate(
+        """card => [...card.querySelectorAll('a span')].map(icon => [
+            icon.textContent, getComputedStyle(icon).fontFamily, icon.getBoundingClientRect().width])"""
+    )
+    assert icons and document_has_font(page, "Material Symbols Rounded")
+    for text, font, width in icons:
+        assert "Material Symbols" in font and text.isascii() and width <= 24, (text, font, width)
 
 
 def test_after_search_focus_is_on_the_results_and_tab_reaches_call_before_the_map(
@@ -170,3 +179,10 @@ def test_choosing_one_of_several_same_named_places_puts_it_in_the_address(
     page.get_by_role("button", name=chosen).click()
     expect(page).to_have_url(re.compile(r"location=" + re.escape(chosen.replace(", ", "%2C+")) + r"&radius=50"))
     expect(page.get_by_text(f"within 50 miles of {chosen}")).to_be_visible()
+
+
+def document_has_font(page: Page, family: str) -> bool:
+    """Whether the page has loaded `family` (so an icon's name is drawn as its glyph, not as the word)."""
+    return bool(
+        page.evaluate('family => document.fonts.load(`20px "${family}"`).then(found => found.length > 0)', family)
+    )
