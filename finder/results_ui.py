@@ -275,7 +275,8 @@ def place_problem(problem: LocationError, request: SearchRequest) -> None:
         which_place(problem, request)
     else:
         st.error(escape_markdown(problem), icon=":material/location_on:")  # it may quote the location from the link
-        accessibility.focus_field(LOCATION_LABEL)  # the box stays open below: the patient retypes at once
+    # The box stays open below: the patient retypes at once, or tabs back to a place offered above.
+    accessibility.focus_field(LOCATION_LABEL)
 
 
 def approximate_place(where: Location) -> None:
