@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 import math
 import re
 from collections import Counter
@@ -43,8 +42,6 @@ FUZZY_CUTOFF = 80
 #: What the checked copy depends on besides the files: the code that reads and checks them, and its libraries.
 _READING_CODE = ("condition_reader.py", "conditions.py", "vocabulary.py")
 _READING_LIBRARIES = ("pydantic", "PyYAML", "python-frontmatter")
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -206,35 +203,25 @@ def kept_library(folder: Path = CONDITIONS_DIR, directory: Path | None = None) -
 
     The copy is JSON, never pickle: a file in a shared temporary folder must not be able to run code.
     """
-    directory = directory or disk_cache.CACHE_DIR
     try:
         key = _library_key(folder)
     except OSError:  # unreadable folder or file: let the reader say so in plain words
         return load_library(folder)
-    path = directory / f"conditions-{key}.json"
-    try:
-        return _from_json(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        pass
-    except Exception as error:  # a damaged or foreign copy: read the files again
-        log.warning("ignoring the kept condition library %s: %s", path, error)
-    library = load_library(folder)
-    try:
-        disk_cache.write_whole(path, lambda partial: partial.write_text(_to_json(library), encoding="utf-8"))
-        for old in directory.glob("conditions-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError as error:  # a read-only or full disk costs speed, not the library
-        log.warning("could not keep the condition library %s: %s", path, error)
-    return library
+    return disk_cache.kept(
+        "conditions",
+        key,
+        lambda: load_library(folder),
+        lambda path: _from_json(json.loads(path.read_text(encoding="utf-8"))),
+        lambda library, path: path.write_text(_to_json(library), encoding="utf-8"),
+        ".json",
+        directory,
+    )
 
 
 def _library_key(folder: Path) -> str:
     """A name for everything the checked library depends on: each file's name and bytes, the folder, the code."""
     digest = hashlib.sha256(str(folder.resolve()).encode())
-    here = Path(__file__).parent
-    for code in _READING_CODE:
-        digest.update((here / code).read_bytes())
+    digest.update(disk_cache.code_fingerprint(_READING_CODE).encode())
     for name in _READING_LIBRARIES:
         digest.update(f"{name}=={_version(name)}".encode())
     for path in sorted(folder.glob("*.md")):

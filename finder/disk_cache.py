@@ -8,11 +8,13 @@ renamed into place, so a reader never sees half a file, even with several server
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -21,6 +23,8 @@ import pandas as pd
 CACHE_DIR = Path(os.environ.get("NEUROFINDER_CACHE_DIR") or Path(tempfile.gettempdir()) / "neurofinder-checked-lists")
 
 log = logging.getLogger(__name__)
+#: Whatever a cache keeps: a table, a library of pages.
+Kept = TypeVar("Kept")
 
 
 def write_whole(path: Path, write: Callable[[Path], object]) -> None:
@@ -34,6 +38,46 @@ def write_whole(path: Path, write: Callable[[Path], object]) -> None:
         partial.unlink(missing_ok=True)
 
 
+def kept(
+    family: str,
+    version: str,
+    build: Callable[[], Kept],
+    read: Callable[[Path], Kept],
+    write: Callable[[Kept, Path], object],
+    suffix: str,
+    directory: Path | None = None,
+    shipped: Path | None = None,
+) -> Kept:
+    """What `build` makes, read from disk when this `version` of it was kept before.
+
+    `version` must name everything the result depends on (a package's version, the building code's
+    fingerprint, the input files): a copy with the same name is served without building. It is
+    looked for first in `shipped` (a read-only folder of copies that come with the app), then in
+    `directory`; a result built here is kept in `directory` (`write` to a path, `read` back from
+    one), and copies of other versions of the same family there are removed. Anything wrong with
+    the disk (unreadable, damaged, read-only, full) just means building it again.
+    """
+    directory = directory or CACHE_DIR
+    name = f"{family}-{version}{suffix}"
+    path = directory / name
+    for candidate in ([shipped / name] if shipped else []) + [path]:
+        try:
+            return read(candidate)
+        except FileNotFoundError:
+            pass
+        except Exception as error:  # a damaged or foreign copy: look further, or build it again
+            log.warning("ignoring the kept copy %s: %s", candidate, error)
+    made = build()
+    try:
+        write_whole(path, lambda partial: write(made, partial))
+        for old in directory.glob(f"{family}-*{suffix}"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except Exception as error:  # a read-only or full disk costs speed, not the result
+        log.warning("could not keep %s: %s", path, error)
+    return made
+
+
 def kept_table(
     family: str,
     version: str,
@@ -41,31 +85,20 @@ def kept_table(
     directory: Path | None = None,
     shipped: Path | None = None,
 ) -> pd.DataFrame:
-    """The table `build` makes, read from disk when this `version` of it was kept before.
+    """The table `build` makes, kept as Parquet (see `kept`)."""
+    return kept(family, version, build, pd.read_parquet, _write_parquet, ".parquet", directory, shipped)
 
-    `version` must name everything the table depends on (a package's version, the building code's
-    fingerprint): a copy with the same name is served without building. It is looked for first in
-    `shipped` (a read-only folder of copies that come with the app), then in `directory`; a table
-    built here is kept in `directory`, and copies of other versions of the same family there are
-    removed. Anything wrong with the disk (unreadable, damaged, read-only, full) just means
-    building the table again.
-    """
-    directory = directory or CACHE_DIR
-    name = f"{family}-{version}.parquet"
-    path = directory / name
-    for candidate in ([shipped / name] if shipped else []) + [path]:
-        try:
-            return pd.read_parquet(candidate)
-        except FileNotFoundError:
-            pass
-        except Exception as error:  # a damaged or foreign copy: look further, or build the table again
-            log.warning("ignoring the kept table %s: %s", candidate, error)
-    table = build()
-    try:
-        write_whole(path, table.to_parquet)
-        for old in directory.glob(f"{family}-*.parquet"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except Exception as error:  # a read-only or full disk costs speed, not the table
-        log.warning("could not keep the table %s: %s", path, error)
-    return table
+
+def _write_parquet(table: pd.DataFrame, path: Path) -> None:
+    table.to_parquet(path)
+
+
+def code_fingerprint(modules: Iterable[str]) -> str:
+    """A name for the code of these finder modules (file names in the package): a copy made by other code
+    must never be served, so each cache keys its copies by the code that made them."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in modules:
+        path = package / name
+        digest.update(path.read_bytes() if path.is_file() else name.encode())
+    return digest.hexdigest()[:16]

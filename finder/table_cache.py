@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 
-import finder
 from finder import disk_cache
 from finder.table_contract import Problem, ProblemLog, ValidationReport
 
@@ -37,16 +36,7 @@ MAX_COPIES = 8
 log = logging.getLogger(__name__)
 
 
-def _code_fingerprint() -> str:
-    package = Path(finder.__file__).parent
-    digest = hashlib.sha256()
-    for name in CHECKING_MODULES:
-        path = package / name
-        digest.update(path.read_bytes() if path.is_file() else name.encode())
-    return digest.hexdigest()[:16]
-
-
-_CODE_FINGERPRINT = _code_fingerprint()
+_CODE_FINGERPRINT = disk_cache.code_fingerprint(CHECKING_MODULES)
 
 
 def cache_key(data: bytes) -> str:
