@@ -70,18 +70,15 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
         return city
 
     if geocode is None:
-        if not any(character.isdigit() for character in query):
-            # No number, so not a street address: a place name the offline data does not know.
+        if not _has_number(query):  # so not a street address: a place name the offline data does not know
             raise LocationError(_not_found(query))
-        return _fallback(query, "We cannot look up street addresses right now.")
+        return _fallback(query, _NO_ADDRESS_SERVICE)
     try:
         place = geocode(query)
     except GeocodingError:  # its message names the failure for staff; a patient needs what to do next
-        if not any(character.isdigit() for character in query):
-            raise LocationError(
-                _not_found(query, ", and the street-address service is not answering right now")
-            ) from None
-        return _fallback(query, "We cannot look up street addresses right now.")
+        if not _has_number(query):
+            raise LocationError(_not_found(query, _SERVICE_DOWN)) from None
+        return _fallback(query, _NO_ADDRESS_SERVICE)
     if place is None:
         raise LocationError(_not_found(query))
     return place
@@ -89,6 +86,11 @@ def resolve_location(text: str, geocode: Geocode | None = None) -> Location:
 
 _NO_ADDRESS_SERVICE = "We cannot look up street addresses right now."
 _SERVICE_DOWN = ", and the street-address service is not answering right now"
+
+
+def _has_number(query: str) -> bool:
+    """Street addresses have a house number; a text without any digit is a place name."""
+    return any(character.isdigit() for character in query)
 
 
 def _not_found(query: str, because: str = "") -> str:
